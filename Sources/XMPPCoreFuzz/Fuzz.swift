@@ -1,3 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
 import XMPPCore
+
+#if XMPP_FUZZING
+/// libFuzzer's driver, in the fuzzer runtime that `-sanitize=fuzzer` links in.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+/// Built with `-sanitize=fuzzer,address -DXMPP_FUZZING` (see .ci/run), the executable
+/// hands its command line to libFuzzer, which calls ``fuzz(_:_:)`` with generated inputs.
+@main
+enum FuzzDriver {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzz))
+    }
+}
+#else
+/// Without libFuzzer (an ordinary build), the executable replays the files named on
+/// its command line through the same entry point: a crash found by fuzzing is
+/// reproduced with `swift run XMPPCoreFuzz crash-file`.
+@main
+enum CorpusReplay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else {
+                print("cannot open \(path)")
+                continue
+            }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = fread(&chunk, 1, chunk.count, file)
+                if count <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
+            fclose(file)
+            _ = bytes.withUnsafeBufferPointer { fuzz($0.baseAddress!, $0.count) }
+            print("replayed \(path)")
+        }
+    }
+}
+#endif
+
+/// libFuzzer entry point (built with `-sanitize=fuzzer,address`, see .ci/run).
+///
+/// The first byte chooses what is fuzzed, so one corpus drives both:
+/// - even: the stream parser, fed the rest of the input split at a point the
+///   second byte chooses, in stream mode and then in fragments mode; every
+///   element it yields is serialized and parsed again, and must come back equal;
+/// - odd: JID parsing, and for a valid JID, parsing its string form again must
+///   give the same JID.
+/// A crash, a sanitizer report, or a failed round trip (a trap) is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { 0 }
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let input = UnsafeBufferPointer(start: data, count: size)
+    if input[0] & 1 == 0 {
+        fuzzParser(Array(input.dropFirst()))
+    } else {
+        fuzzJID(Array(input.dropFirst()))
+    }
+    return 0
+}
+
+private func fuzzParser(_ bytes: [UInt8]) {
+    let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    for mode in [XMLStreamParser.Mode.stream, .fragments] {
+        var parser = XMLStreamParser(mode: mode, limits: XMLParserLimits(maxElementBytes: 64 * 1024))
+        var context = XMLNamespaceContext.none
+        for chunk in [bytes[..<split], bytes[split...]] {
+            parser.append(ByteBuffer(bytes: chunk))
+            do {
+                while let event = try parser.next() {
+                    switch event {
+                    case .streamOpened(let header):
+                        context = header.namespaceContext
+                    case .element(let element):
+                        checkRoundTrip(element, context: context)
+                    case .streamClosed:
+                        break
+                    }
+                }
+            } catch {
+                break
+            }
+        }
+    }
+}
+
+private func checkRoundTrip(_ element: XMPPElement, context: XMLNamespaceContext) {
+    var parser = XMLStreamParser(mode: .fragments, inheritsStreamLanguage: false)
+    parser.append(element.serialized())
+    guard case .element(let reparsed)? = try? parser.next(), reparsed == element else {
+        fatalError("round trip changed an element: \(element)")
+    }
+}
+
+private func fuzzJID(_ bytes: [UInt8]) {
+    let string = String(decoding: bytes, as: UTF8.self)
+    guard let jid = try? JID(string) else { return }
+    guard let again = try? JID(jid.description), again == jid, again.hashValue == jid.hashValue else {
+        fatalError("JID did not survive its own string form: \(jid)")
+    }
+    _ = jid.bare
+    _ = jid.domain
+}

@@ -19,11 +19,15 @@ extension UnsafeRawBufferPointer {
     /// Whether the bytes at `range` equal those of `other`.
     @inline(__always)
     func bytesEqual(_ range: Range<Int>, _ other: String) -> Bool {
+        UnsafeRawBufferPointer(rebasing: self[range]).bytesEqual(other)
+    }
+
+    /// Whether these bytes equal the UTF-8 of `other`, compared with `memcmp`.
+    @inline(__always)
+    func bytesEqual(_ other: String) -> Bool {
+        guard other.utf8.count == count else { return false }
+        if count == 0 { return true }
         var other = other
-        return other.withUTF8 { utf8 in
-            guard utf8.count == range.count, let base = baseAddress else { return false }
-            if utf8.isEmpty { return true }
-            return memcmp(base + range.lowerBound, utf8.baseAddress!, range.count) == 0
-        }
+        return other.withUTF8 { utf8 in memcmp(baseAddress!, utf8.baseAddress!, count) == 0 }
     }
 }

@@ -24,6 +24,11 @@ struct NamespaceScope {
         bindings.append(NamespaceBinding(prefix: prefix, namespace: namespace))
     }
 
+    /// The prefix bindings the innermost open element declared.
+    var innermostBindings: ArraySlice<NamespaceBinding> {
+        bindings[(marks.last ?? 0)...]
+    }
+
     /// Closes the innermost scope.
     mutating func pop() {
         guard let mark = marks.popLast() else { return }
@@ -33,10 +38,10 @@ struct NamespaceScope {
 
     /// The namespace a prefix is bound to; `xml` is bound by definition (XML Namespaces §3).
     func resolve(prefix: UnsafeRawBufferPointer) -> String? {
-        for binding in bindings.reversed() where binding.prefix.utf8.elementsEqual(prefix) {
+        for binding in bindings.reversed() where prefix.bytesEqual(binding.prefix) {
             return binding.namespace
         }
-        if prefix.elementsEqual("xml".utf8) { return Namespace.xml }
+        if prefix.bytesEqual("xml") { return Namespace.xml }
         return nil
     }
 

@@ -23,6 +23,29 @@ enum XMLCharacters {
         byte >= 0x20 && byte < 0x80 && byte != lessThan && byte != ampersand && byte != greaterThan
     }
 
+    /// Whether all eight bytes of `word` are plain ASCII (see ``isPlainASCII(_:)``),
+    /// tested at once with the classic SWAR byte tricks: no high bit, no byte below
+    /// 0x20, and none equal to '<', '&' or '>'.
+    @inline(__always)
+    static func isPlainASCIIWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        if word & highs != 0 { return false }
+        if (word &- ones &* 0x20) & ~word & highs != 0 { return false } // some byte < 0x20
+        return !hasZeroByte(word ^ (ones &* 0x3C)) && !hasZeroByte(word ^ (ones &* 0x26)) && !hasZeroByte(word ^ (ones &* 0x3E))
+    }
+
+    /// Whether any of the eight bytes of `word` is '>', '\'' or '"': what ends or
+    /// changes the search for the end of a start tag.
+    @inline(__always)
+    static func containsTagDelimiter(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        return hasZeroByte(word ^ (ones &* 0x3E)) || hasZeroByte(word ^ (ones &* 0x27)) || hasZeroByte(word ^ (ones &* 0x22))
+    }
+
     /// ASCII letters, '_' (and ':', which the namespace split handles).
     @inline(__always)
     static func isASCIINameStart(_ byte: UInt8) -> Bool {

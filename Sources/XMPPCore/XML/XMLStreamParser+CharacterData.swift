@@ -43,7 +43,7 @@ extension XMLStreamParser {
         if case .text(let existing) = open[last].element.children.last {
             open[last].element.children[open[last].element.children.count - 1] = .text(existing + text)
         } else {
-            open[last].element.children.append(.text(text))
+            appendChild(.text(text))
         }
     }
 

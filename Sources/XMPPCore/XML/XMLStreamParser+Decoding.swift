@@ -3,15 +3,52 @@
 /// (and nothing else: RFC 6120 §11.1), and XML 1.0's line-end (§2.11) and
 /// attribute-value (§3.3.3) normalization.
 extension XMLStreamParser {
-    /// Validates and decodes `bytes[range]`. The common case (plain UTF-8, no
-    /// references, no CR) makes the string straight from the bytes.
-    mutating func decodeCharacterData(
+    /// Validates and decodes `bytes[range]` in one pass, writing straight into the new
+    /// string's storage: runs of bytes that need nothing are copied whole, references
+    /// and line ends are rewritten in place. Decoding only shrinks (a reference is
+    /// longer than the character it stands for, CR LF becomes one byte), so the
+    /// input's length is enough capacity.
+    func decodeCharacterData(
         _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, isAttributeValue: Bool, isCDATA: Bool = false
     ) throws -> String {
+        var failure: StreamError?
+        let result = String(unsafeUninitializedCapacity: range.count) { output in
+            do {
+                return try Self.decode(bytes, range, into: output, isAttributeValue: isAttributeValue, isCDATA: isCDATA)
+            } catch {
+                failure = error as? StreamError ?? StreamError.notWellFormed("malformed character data")
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
+    private static func decode(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, into output: UnsafeMutableBufferPointer<UInt8>,
+        isAttributeValue: Bool, isCDATA: Bool
+    ) throws -> Int {
+        var written = 0
         var index = range.lowerBound
+        var runStart = index
         let end = range.upperBound
-        var needsRewrite = false
+        @inline(__always) func flushRun() {
+            let length = index - runStart
+            if length > 0 {
+                UnsafeMutableRawPointer(output.baseAddress! + written).copyMemory(from: bytes.baseAddress! + runStart, byteCount: length)
+                written += length
+            }
+        }
+        @inline(__always) func emit(_ byte: UInt8) {
+            output[written] = byte
+            written += 1
+        }
         while index < end {
+            // Eight plain ASCII bytes at a time: the bulk of every stanza's text.
+            while index + 8 <= end, XMLCharacters.isPlainASCIIWord(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+            guard index < end else { break }
             let byte = bytes[index]
             if XMLCharacters.isPlainASCII(byte) {
                 index += 1
@@ -29,72 +66,64 @@ extension XMLStreamParser {
             }
             switch byte {
             case XMLCharacters.tab, XMLCharacters.lineFeed:
-                if isAttributeValue { needsRewrite = true }
+                guard isAttributeValue else { index += 1; continue }
+                // Attribute-value normalization (XML 1.0 §3.3.3).
+                flushRun()
+                emit(XMLCharacters.space)
+                index += 1
+                runStart = index
             case XMLCharacters.carriageReturn:
-                needsRewrite = true
+                // CR LF and lone CR both become LF (§2.11); in attributes then a space (§3.3.3).
+                flushRun()
+                emit(isAttributeValue ? XMLCharacters.space : XMLCharacters.lineFeed)
+                index += index + 1 < end && bytes[index + 1] == XMLCharacters.lineFeed ? 2 : 1
+                runStart = index
             case XMLCharacters.ampersand:
-                if !isCDATA { needsRewrite = true }
+                guard !isCDATA else { index += 1; continue }
+                flushRun()
+                let (scalar, next) = try reference(bytes, at: index, end: end)
+                written += writeUTF8(scalar, into: output, at: written)
+                index = next
+                runStart = index
             case XMLCharacters.greaterThan:
                 // XML 1.0 §2.4: "]]>" may not appear literally in content.
                 if !isAttributeValue, !isCDATA, index >= range.lowerBound + 2,
                    bytes[index - 1] == XMLCharacters.closeBracket, bytes[index - 2] == XMLCharacters.closeBracket {
                     throw StreamError.notWellFormed("']]>' in character data")
                 }
+                index += 1
             case XMLCharacters.lessThan:
                 // Only a CDATA section can hold a literal '<'; text runs end before one.
                 guard isCDATA else { throw StreamError.notWellFormed("'<' in an attribute value") }
+                index += 1
             default:
                 throw StreamError.notWellFormed("control character U+\(String(byte, radix: 16, uppercase: true)) is not allowed in XML")
             }
-            index += 1
         }
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard needsRewrite else { return String(decoding: raw, as: UTF8.self) }
-        return try rewrite(raw, isAttributeValue: isAttributeValue, isCDATA: isCDATA)
+        flushRun()
+        return written
     }
 
-    /// The slow path, on bytes already validated: resolves references and normalizes whitespace.
-    private mutating func rewrite(_ raw: UnsafeRawBufferPointer, isAttributeValue: Bool, isCDATA: Bool) throws -> String {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.reserveCapacity(raw.count)
-        var index = 0
-        while index < raw.count {
-            let byte = raw[index]
-            switch byte {
-            case XMLCharacters.carriageReturn:
-                // CR LF and lone CR both become LF (§2.11); in attributes then a space (§3.3.3).
-                scratch.append(isAttributeValue ? XMLCharacters.space : XMLCharacters.lineFeed)
-                if index + 1 < raw.count && raw[index + 1] == XMLCharacters.lineFeed { index += 1 }
-            case XMLCharacters.tab where isAttributeValue, XMLCharacters.lineFeed where isAttributeValue:
-                scratch.append(XMLCharacters.space)
-            case XMLCharacters.ampersand where !isCDATA:
-                index = try appendReference(raw, at: index)
-                continue
-            default:
-                scratch.append(byte)
-            }
-            index += 1
-        }
-        return String(decoding: scratch, as: UTF8.self)
-    }
-
-    /// Decodes the reference starting at the '&' at `start`; returns the index after its ';'.
-    private mutating func appendReference(_ raw: UnsafeRawBufferPointer, at start: Int) throws -> Int {
-        guard let semicolon = raw.firstIndex(of: XMLCharacters.semicolon, from: start + 1), semicolon > start + 1 else {
+    /// Decodes the reference starting at the '&' at `start`: the character it stands
+    /// for and the index after its ';'.
+    private static func reference(_ raw: UnsafeRawBufferPointer, at start: Int, end: Int) throws -> (UInt32, Int) {
+        let bounded = UnsafeRawBufferPointer(rebasing: raw[..<end])
+        guard let semicolon = bounded.firstIndex(of: XMLCharacters.semicolon, from: start + 1), semicolon > start + 1 else {
             throw StreamError.notWellFormed("'&' must start a character or entity reference")
         }
         let name = UnsafeRawBufferPointer(rebasing: raw[(start + 1)..<semicolon])
         if name[0] == XMLCharacters.hash {
-            let scalar = try characterReference(name)
-            appendUTF8(scalar)
-            return semicolon + 1
+            return (try characterReference(name), semicolon + 1)
         }
         switch name.count {
-        case 2 where name[1] == 0x74 && name[0] == 0x6C: scratch.append(XMLCharacters.lessThan)        // lt
-        case 2 where name[1] == 0x74 && name[0] == 0x67: scratch.append(XMLCharacters.greaterThan)     // gt
-        case 3 where name.elementsEqual("amp".utf8): scratch.append(XMLCharacters.ampersand)
-        case 4 where name.elementsEqual("apos".utf8): scratch.append(XMLCharacters.apostrophe)
-        case 4 where name.elementsEqual("quot".utf8): scratch.append(XMLCharacters.quote)
+        case 2 where name[0] == 0x6C && name[1] == 0x74: return (UInt32(XMLCharacters.lessThan), semicolon + 1)   // lt
+        case 2 where name[0] == 0x67 && name[1] == 0x74: return (UInt32(XMLCharacters.greaterThan), semicolon + 1) // gt
+        case 3 where name[0] == 0x61 && name[1] == 0x6D && name[2] == 0x70: // amp
+            return (UInt32(XMLCharacters.ampersand), semicolon + 1)
+        case 4 where name[0] == 0x61 && name[1] == 0x70 && name[2] == 0x6F && name[3] == 0x73: // apos
+            return (UInt32(XMLCharacters.apostrophe), semicolon + 1)
+        case 4 where name[0] == 0x71 && name[1] == 0x75 && name[2] == 0x6F && name[3] == 0x74: // quot
+            return (UInt32(XMLCharacters.quote), semicolon + 1)
         default:
             // Any other entity would need a DTD to define it: refused, never expanded.
             let isName = name.allSatisfy { $0 >= 0x80 || XMLCharacters.isASCIINameChar($0) }
@@ -103,11 +132,10 @@ extension XMLStreamParser {
             }
             throw StreamError.notWellFormed("malformed entity reference")
         }
-        return semicolon + 1
     }
 
     /// `&#NNN;` or `&#xHHH;` (XML 1.0 §4.1); the result must be a legal `Char`.
-    private func characterReference(_ name: UnsafeRawBufferPointer) throws -> UInt32 {
+    private static func characterReference(_ name: UnsafeRawBufferPointer) throws -> UInt32 {
         var index = 1
         var radix: UInt32 = 10
         if name.count > 1 && name[1] == 0x78 { // 'x'
@@ -135,22 +163,27 @@ extension XMLStreamParser {
         return value
     }
 
-    private mutating func appendUTF8(_ scalar: UInt32) {
+    /// Writes `scalar` as UTF-8 at `offset`; returns the byte count.
+    private static func writeUTF8(_ scalar: UInt32, into output: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
         switch scalar {
         case 0..<0x80:
-            scratch.append(UInt8(scalar))
+            output[offset] = UInt8(scalar)
+            return 1
         case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | (scalar >> 6)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            output[offset] = UInt8(0xC0 | (scalar >> 6))
+            output[offset + 1] = UInt8(0x80 | (scalar & 0x3F))
+            return 2
         case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | (scalar >> 12)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            output[offset] = UInt8(0xE0 | (scalar >> 12))
+            output[offset + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            output[offset + 2] = UInt8(0x80 | (scalar & 0x3F))
+            return 3
         default:
-            scratch.append(UInt8(0xF0 | (scalar >> 18)))
-            scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            output[offset] = UInt8(0xF0 | (scalar >> 18))
+            output[offset + 1] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
+            output[offset + 2] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            output[offset + 3] = UInt8(0x80 | (scalar & 0x3F))
+            return 4
         }
     }
 }

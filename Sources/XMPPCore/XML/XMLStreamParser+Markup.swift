@@ -34,6 +34,14 @@ extension XMLStreamParser {
         var quote = openQuote
         var end = -1
         while index < bytes.count {
+            if quote == 0 {
+                // Skip eight bytes at a time while none is a quote or '>'.
+                while index + 8 <= bytes.count,
+                      !XMLCharacters.containsTagDelimiter(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                }
+                guard index < bytes.count else { break }
+            }
             let byte = bytes[index]
             if quote != 0 {
                 if let close = bytes.firstIndex(of: quote, from: index) {
@@ -115,14 +123,9 @@ extension XMLStreamParser {
         return header
     }
 
+    /// The prefixes the root itself declared, which stay in scope for the whole stream.
     private func declaredPrefixes(_ bytes: UnsafeRawBufferPointer) -> [NamespaceBinding] {
-        var result: [NamespaceBinding] = []
-        for attribute in rawAttributes where attribute.isPrefixDeclaration(bytes) {
-            result.append(NamespaceBinding(
-                prefix: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[attribute.localRange]), as: UTF8.self),
-                namespace: attribute.decodedValue ?? ""))
-        }
-        return result
+        Array(namespaces.innermostBindings)
     }
 
     // MARK: End tags
@@ -166,7 +169,7 @@ extension XMLStreamParser {
     private mutating func closeElement(_ element: XMPPElement, consumed length: Int) -> Step {
         namespaces.pop()
         guard open.isEmpty else {
-            open[open.count - 1].element.children.append(.element(element))
+            appendChild(.element(element))
             return .consumed(length)
         }
         var element = element
@@ -175,5 +178,10 @@ extension XMLStreamParser {
         }
         elementBytes = 0
         return .event(consumed: length, .element(element))
+    }
+
+    /// Adds a child to the innermost open element.
+    mutating func appendChild(_ node: XMPPNode) {
+        open[open.count - 1].element.children.append(node)
     }
 }

@@ -13,23 +13,31 @@ extension XMLStreamParser {
         }
     }
 
-    /// An attribute as written, before namespace processing.
+    /// An attribute as written, before namespace processing. Plain indices, so the
+    /// reused array of them costs no reference counting.
     struct RawAttribute {
+        enum Kind { case ordinary, defaultDeclaration, prefixDeclaration }
         var nameRange: Range<Int>
         var colon: Int
         var valueRange: Range<Int>
-        /// The value after entity decoding and normalization, once computed.
-        var decodedValue: String?
+        var kind: Kind
 
         var localRange: Range<Int> { colon < 0 ? nameRange : (colon + 1)..<nameRange.upperBound }
         var prefixRange: Range<Int> { colon < 0 ? nameRange.lowerBound..<nameRange.lowerBound : nameRange.lowerBound..<colon }
 
-        func isDefaultDeclaration(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            colon < 0 && bytes.bytesEqual(nameRange, "xmlns")
-        }
-
-        func isPrefixDeclaration(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            colon >= 0 && bytes.bytesEqual(prefixRange, "xmlns")
+        init(nameRange: Range<Int>, colon: Int, valueRange: Range<Int>, in bytes: UnsafeRawBufferPointer) {
+            self.nameRange = nameRange
+            self.colon = colon
+            self.valueRange = valueRange
+            @inline(__always) func isXMLNS(_ range: Range<Int>) -> Bool {
+                range.count == 5 && bytes[range.lowerBound] == 0x78 && bytes[range.lowerBound + 1] == 0x6D
+                    && bytes[range.lowerBound + 2] == 0x6C && bytes[range.lowerBound + 3] == 0x6E && bytes[range.lowerBound + 4] == 0x73
+            }
+            if colon < 0 {
+                kind = isXMLNS(nameRange) ? .defaultDeclaration : .ordinary
+            } else {
+                kind = isXMLNS(nameRange.lowerBound..<colon) ? .prefixDeclaration : .ordinary
+            }
         }
     }
 
@@ -105,7 +113,7 @@ extension XMLStreamParser {
                 throw StreamError.policyViolation("more than \(limits.maxAttributes) attributes on one element")
             }
             rawAttributes.append(RawAttribute(
-                nameRange: index..<attributeNameEnd, colon: attributeColon, valueRange: (cursor + 1)..<close))
+                nameRange: index..<attributeNameEnd, colon: attributeColon, valueRange: (cursor + 1)..<close, in: bytes))
             index = close + 1
         }
         return tag
@@ -131,14 +139,14 @@ extension XMLStreamParser {
         var hasOrdinaryAttributes = false
         for index in 0..<count {
             let attribute = rawAttributes[index]
-            if attribute.isDefaultDeclaration(bytes) {
+            switch attribute.kind {
+            case .defaultDeclaration:
                 let value = try namespaceName(bytes, attribute.valueRange)
                 guard value != Namespace.xml, value != Namespace.xmlns else {
                     throw StreamError.notWellFormed("reserved namespace name declared as default")
                 }
                 namespaces.declareDefault(value)
-                rawAttributes[index].decodedValue = value
-            } else if attribute.isPrefixDeclaration(bytes) {
+            case .prefixDeclaration:
                 let value = try namespaceName(bytes, attribute.valueRange)
                 let isXMLPrefix = bytes.bytesEqual(attribute.localRange, "xml")
                 // XML Namespaces 1.0 §3: prefixes cannot be undeclared; `xml` and `xmlns` are reserved.
@@ -151,8 +159,7 @@ extension XMLStreamParser {
                     let prefix = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[attribute.localRange]), as: UTF8.self)
                     namespaces.bind(prefix, to: value)
                 }
-                rawAttributes[index].decodedValue = value
-            } else {
+            case .ordinary:
                 hasOrdinaryAttributes = true
             }
         }
@@ -172,7 +179,8 @@ extension XMLStreamParser {
         var element = XMPPElement(name, namespace: namespace)
         guard hasOrdinaryAttributes else { return element }
         element.attributes.reserveCapacity(count)
-        for attribute in rawAttributes where !attribute.isDefaultDeclaration(bytes) && !attribute.isPrefixDeclaration(bytes) {
+        for index in 0..<count where rawAttributes[index].kind == .ordinary {
+            let attribute = rawAttributes[index]
             let localName = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[attribute.localRange]), as: UTF8.self)
             var attributeNamespace = ""
             if attribute.colon >= 0 {

@@ -62,9 +62,8 @@ public struct XMLStreamParser {
     /// The prefix the stream root was written with, which its end tag must repeat.
     var rootPrefix = ""
     var failure: StreamError?
-    /// Reused scratch space: attributes of the tag being parsed, decoded text.
+    /// Reused space for the attributes of the tag being parsed.
     var rawAttributes: [RawAttribute] = []
-    var scratch: [UInt8] = []
 
     enum Phase: Equatable {
         /// Before the root (stream mode) or between top-level elements (fragments mode).
@@ -130,23 +129,15 @@ public struct XMLStreamParser {
     /// The next event the buffered bytes complete, or nil when more bytes are needed.
     public mutating func next() throws(StreamError) -> Event? {
         if let failure { throw failure }
+        guard input.readableBytes > 0 else { return nil }
         do {
-            while input.readableBytes > 0 {
-                let view = input
-                let step = try view.withUnsafeReadableBytes { bytes in try self.step(bytes) }
-                switch step {
-                case .needMoreBytes:
-                    return nil
-                case .byteOrderMark:
-                    input.moveReaderIndex(forwardBy: 3)
-                case .consumed(let count):
-                    consume(count)
-                case .event(let count, let event):
-                    consume(count)
-                    return event
-                }
+            let view = input
+            let (consumed, event) = try view.withUnsafeReadableBytes { bytes in try self.run(bytes) }
+            input.moveReaderIndex(forwardBy: consumed)
+            if input.readableBytes == 0 {
+                input.clear()
             }
-            return nil
+            return event
         } catch let error as StreamError {
             failure = error
             throw error
@@ -157,7 +148,7 @@ public struct XMLStreamParser {
         }
     }
 
-    /// The result of looking at the bytes from the reader index onwards.
+    /// The result of looking at the bytes from the start of a token onwards.
     enum Step {
         case needMoreBytes
         /// A UTF-8 byte order mark, which leaves the document start where it was.
@@ -166,14 +157,32 @@ public struct XMLStreamParser {
         case event(consumed: Int, Event)
     }
 
-    private mutating func consume(_ count: Int) {
-        input.moveReaderIndex(forwardBy: count)
+    /// Handles tokens until one completes an event or the bytes run out, all under
+    /// one pointer to the buffer; returns how many bytes were consumed.
+    private mutating func run(_ all: UnsafeRawBufferPointer) throws -> (Int, Event?) {
+        var offset = 0
+        while offset < all.count {
+            switch try step(UnsafeRawBufferPointer(rebasing: all[offset...])) {
+            case .needMoreBytes:
+                return (offset, nil)
+            case .byteOrderMark:
+                offset += 3
+            case .consumed(let count):
+                offset += count
+                tokenFinished()
+            case .event(let count, let event):
+                offset += count
+                tokenFinished()
+                return (offset, event)
+            }
+        }
+        return (offset, nil)
+    }
+
+    private mutating func tokenFinished() {
         scanOffset = 0
         openQuote = 0
         atDocumentStart = false
-        if input.readableBytes == 0 {
-            input.clear()
-        }
     }
 
     /// Decides what the token at the start of `bytes` is and handles it once complete.
