@@ -6,9 +6,22 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "XMPPCore", targets: ["XMPPCore"]),
+        .library(name: "XMPPStreams", targets: ["XMPPStreams"]),
+        .library(name: "NeedletailStorage", targets: ["NeedletailStorage"]),
+        .library(name: "NeedletailServer", targets: ["NeedletailServer"]),
+        .executable(name: "needletail", targets: ["needletail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Every byte of every connection passes through here: JIDs, the streaming
@@ -21,6 +34,72 @@ let package = Package(
         .testTarget(
             name: "XMPPCoreTests",
             dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Sans-I/O state machines: stream negotiation (client and server), SASL
+        // mechanisms, stream management bookkeeping. No sockets, no clock, no logger.
+        .target(
+            name: "XMPPStreams",
+            dependencies: [
+                "XMPPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "XMPPStreamsTests",
+            dependencies: ["XMPPStreams", "XMPPCore"]
+        ),
+        // Store protocols and their backends: SQLite through GRDB, embedded.
+        .target(
+            name: "NeedletailStorage",
+            dependencies: ["XMPPCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "NeedletailStorageTests",
+            dependencies: ["NeedletailStorage", "XMPPCore"]
+        ),
+        // The server: listeners, sessions, routing, modules, configuration, TLS.
+        .target(
+            name: "NeedletailServer",
+            dependencies: [
+                "XMPPCore", "XMPPStreams", "NeedletailStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .testTarget(
+            name: "NeedletailServerTests",
+            dependencies: [
+                "NeedletailServer", "XMPPCore", "XMPPStreams", "NeedletailStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The async/await client library, on the same core and state machines.
+
+
+        // The executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "needletail",
+            dependencies: [
+                "NeedletailServer", "NeedletailStorage", "XMPPStreams", "XMPPCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         // libFuzzer entry point for the parser and JIDs. Built on its own with
         // `-sanitize=fuzzer,address` (see .ci/run); libFuzzer supplies `main`.

@@ -1,49 +1,24 @@
 /// An XMPP address (RFC 7622): `[localpart@]domainpart[/resourcepart]`, held in
 /// its normalized form so equality and hashing compare what the RFC compares.
-public struct JID: Sendable, Hashable {
+///
+/// A JID is prepared once, when it is parsed (see JID+Parsing.swift): the
+/// localpart with PRECIS UsernameCaseMapped, the domainpart as an IP literal or
+/// an internationalized domain name in U-label form, and the resourcepart with
+/// PRECIS OpaqueString. Afterwards equality is a byte comparison of the parts.
+public struct JID: Sendable {
     /// The normalized localpart (UsernameCaseMapped), or `nil` for a domain JID.
     public let localpart: String?
-    /// The normalized domainpart: lowercase, U-labels, no trailing dot.
+    /// The normalized domainpart: lowercase, U-labels, no trailing dot; or an IP literal.
     public let domainpart: String
     /// The normalized resourcepart (OpaqueString), or `nil` for a bare JID.
     public let resourcepart: String?
 
-    /// Parses and normalizes `string`.
-    public init(_ string: String) throws(JIDError) {
-        var rest = Substring(string)
-        var resource: Substring?
-        if let slash = rest.firstIndex(of: "/") {
-            resource = rest[rest.index(after: slash)...]
-            rest = rest[..<slash]
-        }
-        var local: Substring?
-        if let at = rest.firstIndex(of: "@") {
-            local = rest[..<at]
-            rest = rest[rest.index(after: at)...]
-        }
-        try self.init(localpart: local.map(String.init), domainpart: String(rest), resourcepart: resource.map(String.init))
-    }
-
-    /// Builds a JID from its parts, normalizing each.
-    public init(localpart: String?, domainpart: String, resourcepart: String? = nil) throws(JIDError) {
-        guard !domainpart.isEmpty else { throw JIDError(.emptyDomainpart) }
-        if let localpart, localpart.isEmpty { throw JIDError(.emptyLocalpart) }
-        if let resourcepart, resourcepart.isEmpty { throw JIDError(.emptyResourcepart) }
-        self.localpart = localpart
+    /// Joins parts that are already normalized; no checks.
+    init(normalizedLocalpart: String?, domainpart: String, resourcepart: String?) {
+        self.localpart = normalizedLocalpart
         self.domainpart = domainpart
         self.resourcepart = resourcepart
     }
-}
-
-/// Why a string is not a valid JID; every case maps to the `jid-malformed` stanza error.
-public struct JIDError: Error, Sendable, Hashable {
-    public enum Reason: Sendable, Hashable {
-        case emptyLocalpart, emptyDomainpart, emptyResourcepart
-        case localpartTooLong, domainpartTooLong, resourcepartTooLong
-        case invalidLocalpart(String), invalidDomainpart(String), invalidResourcepart(String)
-    }
-    public var reason: Reason
-    public init(_ reason: Reason) { self.reason = reason }
 }
 
 extension JID {
@@ -60,14 +35,64 @@ extension JID {
 
     /// This JID with another resourcepart, normalized (`nil` removes it).
     public func withResource(_ resource: String?) throws(JIDError) -> JID {
-        try JID(localpart: localpart, domainpart: domainpart, resourcepart: resource)
+        guard let resource else { return bare }
+        return JID(
+            normalizedLocalpart: localpart,
+            domainpart: domainpart,
+            resourcepart: try Self.withUTF8(of: resource, Self.prepareResourcepart)
+        )
+    }
+}
+
+extension JID: Hashable {
+    /// Equal when every part is byte-for-byte equal. The parts are normalized, so
+    /// this is the comparison RFC 7622 §3 defines, without String's Unicode
+    /// canonical-equivalence machinery.
+    public static func == (lhs: JID, rhs: JID) -> Bool {
+        sameBytes(lhs.domainpart, rhs.domainpart)
+            && sameBytes(lhs.localpart, rhs.localpart)
+            && sameBytes(lhs.resourcepart, rhs.resourcepart)
     }
 
-    /// Joins parts that are already normalized; no checks.
-    init(normalizedLocalpart: String?, domainpart: String, resourcepart: String?) {
-        self.localpart = normalizedLocalpart
-        self.domainpart = domainpart
-        self.resourcepart = resourcepart
+    /// Hashes the bytes of each part, marking absent parts, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        Self.hashBytes(localpart, into: &hasher)
+        Self.hashBytes(domainpart, into: &hasher)
+        Self.hashBytes(resourcepart, into: &hasher)
+    }
+
+    private static func sameBytes(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): true
+        case (let lhs?, let rhs?): sameBytes(lhs, rhs)
+        default: false
+        }
+    }
+
+    private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        let lhsBytes = lhs.utf8
+        let rhsBytes = rhs.utf8
+        guard lhsBytes.count == rhsBytes.count else { return false }
+        let contiguous = lhsBytes.withContiguousStorageIfAvailable { lhsBuffer in
+            rhsBytes.withContiguousStorageIfAvailable { rhsBuffer in lhsBuffer.elementsEqual(rhsBuffer) }
+        }
+        if let contiguous, let result = contiguous { return result }
+        return lhsBytes.elementsEqual(rhsBytes)
+    }
+
+    private static func hashBytes(_ part: String?, into hasher: inout Hasher) {
+        guard let part else {
+            hasher.combine(-1)
+            return
+        }
+        let bytes = part.utf8
+        hasher.combine(bytes.count)
+        let hashed: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            hasher.combine(bytes: UnsafeRawBufferPointer(buffer))
+        }
+        if hashed == nil {
+            Array(bytes).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 }
 

@@ -1,0 +1,153 @@
+import NeedletailStorage
+import XMPPCore
+import XMPPStreams
+
+/// What `needletail user add|passwd|del|list` do, apart from the command line:
+/// accounts of the configured domains, stored as SCRAM credentials for SHA-1,
+/// SHA-256 and SHA-512 (salt, iteration count, StoredKey and ServerKey each,
+/// RFC 5802 §3), never as a password.
+///
+/// Addresses are bare JIDs, normalized as the server compares them (RFC 7622):
+/// `Juliet@Example.COM` and `juliet@example.com` are one account.
+public struct AccountAdministration: Sendable {
+    /// Where accounts are kept.
+    public let store: any AccountStore
+    /// The domains accounts may be created on, normalized.
+    public let domains: [String]
+    /// The PBKDF2 iteration count given to new and changed passwords.
+    public let iterations: Int
+
+    /// Administration of `store` for `domains`, deriving keys with `iterations`.
+    public init(store: any AccountStore, domains: [String], iterations: Int) {
+        self.store = store
+        self.domains = domains
+        self.iterations = iterations
+    }
+
+    /// Administration of `store` with the domains and iteration count of `configuration`.
+    public init(store: any AccountStore, configuration: ServerConfiguration) {
+        self.init(store: store, domains: configuration.domains, iterations: configuration.authentication.iterations)
+    }
+
+    /// Creates the account `address` with `password`; returns its normalized bare JID.
+    @discardableResult
+    public func add(_ address: String, password: String) async throws(AccountAdministrationError) -> JID {
+        let jid = try validatedAccount(address)
+        let credentials = try Self.credentials(password: password, iterations: iterations)
+        do {
+            try await store.create(localpart: jid.localpart ?? "", domain: jid.domainpart, credentials: credentials)
+        } catch where error.code == .alreadyExists {
+            throw AccountAdministrationError(.alreadyExists, "The account '\(jid)' already exists; use 'needletail user passwd \(jid)' to change its password.")
+        } catch {
+            throw .storage(error, while: "create the account '\(jid)'")
+        }
+        return jid
+    }
+
+    /// Replaces the password of the account `address`; returns its normalized bare JID.
+    /// A disabled account stays disabled.
+    @discardableResult
+    public func changePassword(_ address: String, password: String) async throws(AccountAdministrationError) -> JID {
+        let jid = try validatedAccount(address)
+        let credentials = try Self.credentials(password: password, iterations: iterations)
+        do {
+            try await store.updateCredentials(localpart: jid.localpart ?? "", domain: jid.domainpart, credentials: credentials)
+        } catch where error.code == .notFound {
+            throw Self.noSuchAccount(jid)
+        } catch {
+            throw .storage(error, while: "change the password of '\(jid)'")
+        }
+        return jid
+    }
+
+    /// Deletes the account `address` and everything stored for it; returns its
+    /// normalized bare JID.
+    @discardableResult
+    public func delete(_ address: String) async throws(AccountAdministrationError) -> JID {
+        let jid = try validatedAccount(address)
+        let existed: Bool
+        do {
+            existed = try await store.delete(localpart: jid.localpart ?? "", domain: jid.domainpart)
+        } catch {
+            throw .storage(error, while: "delete the account '\(jid)'")
+        }
+        guard existed else { throw Self.noSuchAccount(jid) }
+        return jid
+    }
+
+    /// The bare JIDs of the accounts on `domain`, or on every configured domain
+    /// when it is `nil`, domain by domain in configuration order.
+    public func list(domain: String? = nil) async throws(AccountAdministrationError) -> [JID] {
+        let listed = try domain.map { domain throws(AccountAdministrationError) in [try servedDomain(domain)] } ?? domains
+        var accounts: [JID] = []
+        for domain in listed {
+            let localparts: [String]
+            do {
+                localparts = try await store.list(domain: domain)
+            } catch {
+                throw .storage(error, while: "list the accounts of '\(domain)'")
+            }
+            for localpart in localparts {
+                if let jid = try? JID(localpart: localpart, domainpart: domain) {
+                    accounts.append(jid)
+                }
+            }
+        }
+        return accounts
+    }
+
+    /// SCRAM credentials for every hash Needletail speaks, each with its own
+    /// random salt, derived from `password` with `iterations` (RFC 5802 §3,
+    /// RFC 7677). The password goes no further than this function.
+    public static func credentials(password: String, iterations: Int) throws(AccountAdministrationError) -> StoredCredentials {
+        func keys(_ hash: SCRAMHash) throws(AccountAdministrationError) -> SCRAMKeys {
+            do {
+                let derived = try SCRAMCredentials.derive(password: password, hash: hash, iterations: iterations)
+                return SCRAMKeys(salt: derived.salt, iterations: derived.iterations, storedKey: derived.storedKey, serverKey: derived.serverKey)
+            } catch where error.code == .unusablePassword {
+                throw AccountAdministrationError(.unusablePassword, "The password cannot be used: \(error.detail).")
+            } catch where error.code == .iterationCountTooLow {
+                throw AccountAdministrationError(.unusablePassword, "The iteration count \(iterations) is below the \(SCRAMCredentials.minimumIterations) RFC 7677 §4 asks for; raise 'authentication.iterations'.")
+            } catch {
+                throw AccountAdministrationError(.unusablePassword, "Credentials could not be derived from the password: \(error.detail).")
+            }
+        }
+        return StoredCredentials(sha1: try keys(.sha1), sha256: try keys(.sha256), sha512: try keys(.sha512))
+    }
+
+    /// `address` as a normalized bare JID with a localpart on a served domain;
+    /// what every other method checks first, for callers that want to check it
+    /// before asking for a password.
+    public func validatedAccount(_ address: String) throws(AccountAdministrationError) -> JID {
+        let jid: JID
+        do {
+            jid = try JID(address)
+        } catch {
+            throw AccountAdministrationError(.invalidAddress, "'\(address)' is not a valid JID: \(ServerConfiguration.lowercasingFirst(error.description))")
+        }
+        guard jid.localpart != nil else {
+            throw AccountAdministrationError(.invalidAddress, "'\(address)' has no localpart; give the account as user@\(jid.domainpart).")
+        }
+        guard jid.resourcepart == nil else {
+            throw AccountAdministrationError(.invalidAddress, "'\(address)' has a resource; give the bare JID '\(jid.bare)'.")
+        }
+        _ = try servedDomain(jid.domainpart)
+        return jid
+    }
+
+    /// `domain`, normalized, if it is served.
+    private func servedDomain(_ domain: String) throws(AccountAdministrationError) -> String {
+        let normalized = ConfigurationDecoder.normalizedDomain(domain)
+        guard domains.contains(normalized) else {
+            throw AccountAdministrationError(
+                .domainNotServed,
+                "The domain '\(normalized)' is not served by this configuration (\(ConfigWording.list(domains.map { "'\($0)'" }))); add it to 'domains' first."
+            )
+        }
+        return normalized
+    }
+
+    private static func noSuchAccount(_ jid: JID) -> AccountAdministrationError {
+        AccountAdministrationError(.notFound, "There is no account '\(jid)'.")
+    }
+}

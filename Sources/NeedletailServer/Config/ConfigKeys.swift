@@ -1,0 +1,12 @@
+/// The keys of every table of the configuration file: what the decoder reads
+/// and what "unknown key" problems compare against. The example file
+/// (`needletail.example.toml`) documents each of them.
+enum ConfigKeys {
+    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication"]
+    static let listener = ["kind", "host", "port", "tls"]
+    static let tls = ["certificates"]
+    static let certificate = ["certificate", "key"]
+    static let storage = ["data_directory"]
+    static let limits = ["max_stanza_bytes", "negotiation_timeout_seconds", "max_resources_per_account"]
+    static let authentication = ["mechanisms", "iterations", "max_retries"]
+}

@@ -1,0 +1,155 @@
+import Logging
+import NIOCore
+import NIOSSL
+import NeedletailStorage
+import XMPPCore
+import XMPPStreams
+
+extension C2SHandler {
+    /// Performs one action of the negotiation machine: the single place side effects happen.
+    func run(_ action: ServerNegotiationStateMachine.Action) {
+        switch action {
+        case .sendHeaderAndFeatures(let header, let features):
+            header.write(into: &outbound)
+            write(features.element)
+
+        case .send(let element):
+            write(element)
+
+        case .startTLS:
+            startTLS()
+
+        case .lookUpCredentials(let username, let domain, let hash):
+            lookUpCredentials(username: username, domain: domain, hash: hash)
+
+        case .authenticated(let jid, let success):
+            write(success)
+            account = jid
+            logger[metadataKey: "xmpp.jid"] = "\(jid)"
+            logger.info("authenticated")
+            // RFC 6120 §6.4.6: both sides restart the stream after success.
+            parser.reset()
+
+        case .bindResource(let requested):
+            bindResource(requested)
+
+        case .established(let jid, let result):
+            write(result)
+            negotiationTimeout?.cancel()
+            negotiationTimeout = nil
+            logger[metadataKey: "xmpp.jid"] = "\(jid)"
+            logger.info("session established")
+
+        case .stanza(let stanza):
+            guard let session else { return }
+            do {
+                try server.router.route(stanza, from: session)
+            } catch {
+                logger.warning("stream error", metadata: ["xmpp.error": "\(error)"])
+                closeReason = "stream error: \(error.condition.rawValue)"
+                closeWithError(error, header: nil)
+            }
+
+        case .nonza(let element):
+            // No module handles first-level elements other than stanzas yet (RFC 6120 §4.9.3.24).
+            closeReason = "unsupported first-level element <\(element.name)>"
+            closeWithError(StreamError(.unsupportedStanzaType, text: "<\(element.name)/> is not supported"), header: nil)
+
+        case .closeWithError(let error, let header):
+            logger.info("closing with a stream error", metadata: ["xmpp.error": "\(error)"])
+            closeReason = closeReason ?? "stream error: \(error.condition.rawValue)"
+            closeWithError(error, header: header)
+
+        case .sendAndClose(let element):
+            write(element)
+            closeReason = "negotiation failed"
+            closeAfterWriting()
+
+        case .failAuthenticationAndClose(let failure, let error):
+            write(failure)
+            write(error.element)
+            logger.warning("too many failed authentication attempts")
+            closeReason = "too many failed authentication attempts"
+            closeAfterWriting()
+
+        case .closeStream:
+            closeAfterWriting()
+
+        case .wait:
+            break
+        }
+    }
+
+    /// RFC 6120 §5.4.3.3: `<proceed/>` goes out in plaintext, then TLS starts at
+    /// exactly that point; plaintext the client already sent past `<starttls/>`
+    /// would be a downgrade vector, so it ends the stream.
+    private func startTLS() {
+        guard let context, let tls = server.tls else {
+            closeWithError(StreamError(.internalServerError, text: "TLS is not available"), header: nil)
+            return
+        }
+        guard parser.bufferedByteCount == 0 else {
+            closeReason = "plaintext after STARTTLS"
+            closeWithError(StreamError(.policyViolation, text: "data after <starttls/>"), header: nil)
+            return
+        }
+        write(XMPPElement("proceed", namespace: Namespace.tls))
+        flush()
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext), position: .first)
+        } catch {
+            closeReason = "could not start TLS: \(error)"
+            context.close(promise: nil)
+            return
+        }
+        parser.reset()
+    }
+
+    /// Asks storage for the account's keys off the event loop; the answer comes
+    /// back to this loop and into the machine.
+    private func lookUpCredentials(username: String, domain: String, hash: SCRAMHash) {
+        guard let context else { return }
+        let accounts = server.accounts
+        let promise = context.eventLoop.makePromise(of: SASLCredentialLookup.self)
+        promise.completeWithTask {
+            do {
+                guard let stored = try await accounts.credentials(localpart: username, domain: domain) else {
+                    return .noSuchUser
+                }
+                return stored.lookup(for: hash)
+            } catch {
+                return .temporarilyUnavailable
+            }
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { [self] lookup in
+            if case .temporarilyUnavailable = lookup {
+                logger.error("storage failed during authentication")
+            }
+            run(machine.credentialsLookedUp(lookup))
+            processParsedInput()
+            flush()
+        }
+    }
+
+    /// Binds a resource in the registry; a session it replaces gets `conflict`
+    /// (RFC 6120 §7.7.2.2, the server's policy of letting the new login win).
+    private func bindResource(_ requested: String?) {
+        guard let account, let channel = context?.channel else { return }
+        let result = server.registry.bind(
+            account: account, requested: requested, maxResources: server.configuration.limits.maxResourcesPerAccount
+        ) { jid, id in
+            ClientSession(jid: jid, id: id, channel: channel)
+        }
+        switch result {
+        case .success(let binding):
+            session = binding.session
+            if let replaced = binding.replaced {
+                logger.info("replacing an older session with the same resource")
+                replaced.close(with: StreamError(.conflict, text: "replaced by a new login with the same resource"))
+            }
+            run(machine.resourceBound(binding.session.jid))
+        case .failure(let error):
+            run(machine.resourceBindingFailed(error))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import XMPPCore
+import XMPPStreams
+
+/// The driver of one client connection: it owns the stream parser, the
+/// negotiation state machine and a reused outbound buffer, feeds the machine what
+/// the parser yields, and performs each action (STYLE.md §2.3). Everything here
+/// runs on the channel's event loop; nothing is shared but the ``ClientSession``
+/// handle once bound.
+final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let server: ServerContext
+    let connections: ConnectionTracker
+    var parser: XMLStreamParser
+    var machine: ServerNegotiationStateMachine
+    var logger: Logger
+    var outbound: ByteBuffer
+    var pendingFlush = false
+    var streamID = ""
+    var context: ChannelHandlerContext?
+    /// The authenticated account, between SASL success and binding.
+    var account: JID?
+    /// The bound session, once established.
+    var session: ClientSession?
+    var negotiationTimeout: Scheduled<Void>?
+    /// Why the connection ended, for the closing log line.
+    var closeReason: String?
+
+    init(server: ServerContext, tls: ServerNegotiationStateMachine.TLSMode, peer: SocketAddress?, connections: ConnectionTracker) {
+        self.server = server
+        self.connections = connections
+        self.parser = XMLStreamParser(
+            mode: .stream, limits: XMLParserLimits(maxElementBytes: server.configuration.limits.maxStanzaBytes,
+                                                   maxTextBytes: server.configuration.limits.maxStanzaBytes))
+        self.machine = ServerNegotiationStateMachine(configuration: server.negotiationConfiguration(tls: tls))
+        self.outbound = ByteBufferAllocator().buffer(capacity: 1024)
+        var logger = server.logger
+        logger[metadataKey: "xmpp.peer"] = "\(peer?.description ?? "unknown")"
+        logger[metadataKey: "xmpp.listener"] = "\(tls)"
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        connections.opened(context.channel)
+        let seconds = Int64(server.configuration.limits.negotiationTimeoutSeconds)
+        negotiationTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(seconds)) { [self] in
+            run(machine.negotiationTimedOut(streamID: streamID.isEmpty ? Self.makeStreamID() : streamID))
+            flush()
+        }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        logger.info("connection opened")
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        parser.append(unwrapInboundIn(data))
+        processParsedInput()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    /// Pulls every event the buffered bytes complete and hands each to the machine.
+    func processParsedInput() {
+        while !machine.isClosed {
+            let event: XMLStreamParser.Event
+            do {
+                guard let next = try parser.next() else { return }
+                event = next
+            } catch {
+                logger.warning("refused input", metadata: ["xmpp.error": "\(error)"])
+                run(machine.parseFailed(error, streamID: streamID.isEmpty ? Self.makeStreamID() : streamID))
+                return
+            }
+            switch event {
+            case .streamOpened(let header):
+                streamID = Self.makeStreamID()
+                run(machine.streamHeaderReceived(header, streamID: streamID))
+            case .element(let element):
+                run(machine.elementReceived(element))
+            case .streamClosed:
+                closeReason = "client closed the stream"
+                run(machine.streamClosed())
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        negotiationTimeout?.cancel()
+        if let session {
+            server.registry.unregister(session)
+        }
+        connections.closed(context.channel)
+        logger.info("connection closed", metadata: ["reason": "\(closeReason ?? "connection dropped")"])
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
+            logger.debug("TLS established")
+            run(machine.tlsEstablished())
+            processParsedInput()
+            flush()
+        } else if let command = event as? SessionCommand {
+            switch command {
+            case .close(let error):
+                closeReason = "closed by the server: \(error.condition.rawValue)"
+                closeWithError(error, header: nil)
+            }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closeReason = "transport error: \(error)"
+        logger.debug("transport error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Writing
+
+    func write(_ element: XMPPElement) {
+        element.write(into: &outbound, context: .clientStream)
+        pendingFlush = true
+    }
+
+    func flush() {
+        guard pendingFlush, let context else { return }
+        pendingFlush = false
+        context.writeAndFlush(wrapOutboundOut(outbound), promise: nil)
+        outbound = context.channel.allocator.buffer(capacity: 1024)
+    }
+
+    /// Writes an error (and our header first, if the stream was never opened), our
+    /// closing tag, and closes the connection once they are out (RFC 6120 §4.9.1.1).
+    func closeWithError(_ error: StreamError, header: StreamHeader?) {
+        if let header {
+            header.write(into: &outbound)
+        }
+        write(error.element)
+        closeAfterWriting()
+    }
+
+    /// Writes `</stream:stream>`, flushes, and closes the TCP connection.
+    func closeAfterWriting() {
+        StreamHeader.writeClose(into: &outbound)
+        pendingFlush = true
+        guard let context else { return }
+        pendingFlush = false
+        let closing = context.writeAndFlush(wrapOutboundOut(outbound))
+        outbound = context.channel.allocator.buffer(capacity: 0)
+        closing.assumeIsolated().whenComplete { [context] _ in
+            context.close(promise: nil)
+        }
+    }
+
+    /// A fresh, unpredictable stream ID (RFC 6120 §4.7.3).
+    static func makeStreamID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
+    }
+}
+
+@available(*, unavailable)
+extension C2SHandler: Sendable {}

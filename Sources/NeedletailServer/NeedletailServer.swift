@@ -1,0 +1,148 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NeedletailStorage
+import ServiceLifecycle
+import Synchronization
+import XMPPCore
+import XMPPStreams
+
+/// The XMPP server: storage, the session registry and router, and a listener per
+/// configured socket. A ServiceLifecycle `Service`: `run()` serves until graceful
+/// shutdown (SIGTERM/SIGINT through a `ServiceGroup`), then tells every
+/// connection `system-shutdown`, waits for them, and closes storage last.
+public final class NeedletailServer: Service {
+    let context: ServerContext
+    let database: SQLiteDatabase
+    let connections = ConnectionTracker()
+    private let group: any EventLoopGroup
+    private let listeners = Mutex<[any Channel]>([])
+    private let logger: Logger
+
+    /// A server over storage in the configured data directory, with TLS from `tls`
+    /// (nil: no TLS listener can be used).
+    public init(
+        configuration: ServerConfiguration, logger: Logger, tls: (any TLSContextProvider)?,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        var logger = logger
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+        self.group = group
+        let database = try SQLiteDatabase(path: configuration.storage.databasePath)
+        self.database = database
+        let registry = SessionRegistry()
+        var routerLogger = logger
+        routerLogger[metadataKey: "xmpp.area"] = "router"
+        let router = Router(
+            registry: registry, hostedDomains: Set(configuration.domains),
+            modules: ModuleRegistry(modules: ModuleRegistry.defaultModules), logger: routerLogger)
+        self.context = ServerContext(
+            configuration: configuration, registry: registry, router: router,
+            accounts: SQLiteAccountStore(database: database), tls: tls,
+            unknownUserSecret: try ServerSecret.load(dataDirectory: configuration.storage.dataDirectory),
+            logger: logger)
+    }
+
+    /// The session registry: who is online.
+    public var registry: SessionRegistry { context.registry }
+
+    /// The accounts in storage.
+    public var accounts: any AccountStore { context.accounts }
+
+    /// Binds every listener; returns their addresses (a port of 0 in the
+    /// configuration becomes the port the system chose).
+    @discardableResult
+    public func start() async throws -> [SocketAddress] {
+        var bound: [any Channel] = []
+        for listener in context.configuration.listeners {
+            if listener.tls != .trustedPlaintext, context.tls == nil {
+                throw ServerStartError("the listener on port \(listener.port) needs TLS, but no certificate is available")
+            }
+            let channel = try await bind(listener)
+            logger.info("listening", metadata: [
+                "address": "\(channel.localAddress?.description ?? "?")", "tls": "\(listener.tls)",
+            ])
+            bound.append(channel)
+        }
+        listeners.withLock { $0.append(contentsOf: bound) }
+        return bound.compactMap(\.localAddress)
+    }
+
+    private func bind(_ listener: ListenerConfiguration) async throws -> any Channel {
+        let context = self.context
+        let connections = self.connections
+        let mode = listener.tls
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if mode == .direct, let tls = context.tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        C2SHandler(server: context, tls: mode, peer: channel.remoteAddress, connections: connections))
+                }
+            }
+        return try await bootstrap.bind(host: listener.host, port: listener.port).get()
+    }
+
+    /// Serves until graceful shutdown, then shuts down.
+    public func run() async throws {
+        if listeners.withLock(\.isEmpty) {
+            try await start()
+        }
+        let channels = listeners.withLock { $0 }
+        try await withGracefulShutdownHandler {
+            for channel in channels {
+                try await channel.closeFuture.get()
+            }
+        } onGracefulShutdown: {
+            self.stopAccepting()
+        }
+        await finishShutdown()
+    }
+
+    /// Shuts down: stops listening, ends every stream with `system-shutdown`, waits
+    /// (a few seconds at most) for the connections to close, and closes storage.
+    public func shutdown() async {
+        stopAccepting()
+        for channel in listeners.withLock({ $0 }) {
+            try? await channel.closeFuture.get()
+        }
+        await finishShutdown()
+    }
+
+    private func stopAccepting() {
+        logger.info("shutting down")
+        for channel in listeners.withLock({ $0 }) {
+            channel.close(promise: nil)
+        }
+        connections.broadcast(.close(StreamError(.systemShutdown, text: "the server is shutting down")))
+    }
+
+    private func finishShutdown() async {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while connections.count > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing storage failed", metadata: ["error": "\(error)"])
+        }
+        logger.info("stopped")
+    }
+}
+
+/// Why the server could not start, in a sentence.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
