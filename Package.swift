@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "XMPPStreams", targets: ["XMPPStreams"]),
         .library(name: "NeedletailStorage", targets: ["NeedletailStorage"]),
         .library(name: "NeedletailServer", targets: ["NeedletailServer"]),
+        .library(name: "XMPPClient", targets: ["XMPPClient"]),
         .executable(name: "needletail", targets: ["needletail"]),
     ],
     dependencies: [
@@ -48,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XMPPStreamsTests",
-            dependencies: ["XMPPStreams", "XMPPCore"]
+            dependencies: ["XMPPStreams", "XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // Store protocols and their backends: SQLite through GRDB, embedded.
         .target(
@@ -79,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "NeedletailServerTests",
             dependencies: [
-                "NeedletailServer", "XMPPCore", "XMPPStreams", "NeedletailStorage",
+                "NeedletailServer", "XMPPClient", "XMPPCore", "XMPPStreams", "NeedletailStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -88,8 +89,25 @@ let package = Package(
             ]
         ),
         // The async/await client library, on the same core and state machines.
-
-
+        .target(
+            name: "XMPPClient",
+            dependencies: [
+                "XMPPCore", "XMPPStreams",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "XMPPClientTests",
+            dependencies: [
+                "XMPPClient", "XMPPCore", "XMPPStreams",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "needletail",

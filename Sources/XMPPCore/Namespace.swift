@@ -34,4 +34,5 @@ public enum Namespace {
     public static let ping = "urn:xmpp:ping"                       // XEP-0199
     public static let dialback = "jabber:server:dialback"          // XEP-0220
     public static let streamManagement = "urn:xmpp:sm:3"           // XEP-0198
+    public static let saslChannelBinding = "urn:xmpp:sasl-cb:0"    // XEP-0440
 }

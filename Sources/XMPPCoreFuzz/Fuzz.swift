@@ -102,7 +102,7 @@ private func checkRoundTrip(_ element: XMPPElement, context: XMLNamespaceContext
     var parser = XMLStreamParser(mode: .fragments, inheritsStreamLanguage: false)
     parser.append(element.serialized())
     guard case .element(let reparsed)? = try? parser.next(), reparsed == element else {
-        fatalError("round trip changed an element: \(element)")
+        preconditionFailure("round trip changed an element: \(element)")
     }
 }
 
@@ -110,7 +110,7 @@ private func fuzzJID(_ bytes: [UInt8]) {
     let string = String(decoding: bytes, as: UTF8.self)
     guard let jid = try? JID(string) else { return }
     guard let again = try? JID(jid.description), again == jid, again.hashValue == jid.hashValue else {
-        fatalError("JID did not survive its own string form: \(jid)")
+        preconditionFailure("JID did not survive its own string form: \(jid)")
     }
     _ = jid.bare
     _ = jid.domain

@@ -79,7 +79,7 @@ var lastStanzaFromXMPPCore: XMPPElement?
             }
         }
     } catch {
-        fatalError("XMPPCore refused the benchmark stream: \(error)")
+        preconditionFailure("XMPPCore refused the benchmark stream: \(error)")
     }
     return stanzas
 }
@@ -134,7 +134,7 @@ func parseWithFoundation(_ delegate: some XMLParserDelegate) {
     let parser = XMLParser(data: streamData)
     parser.shouldProcessNamespaces = true
     parser.delegate = delegate
-    guard parser.parse() else { fatalError("XMLParser failed: \(String(describing: parser.parserError))") }
+    guard parser.parse() else { preconditionFailure("XMLParser failed: \(String(describing: parser.parserError))") }
 }
 
 func parseWithFoundationSAX() -> Int {

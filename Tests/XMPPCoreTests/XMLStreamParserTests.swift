@@ -147,3 +147,18 @@ struct XMLStreamParserTests {
         #expect(throws: StreamError.self) { try parser.next() }
     }
 }
+
+@Suite("XML stream parser: whitespace after STARTTLS")
+struct XMLStreamParserWhitespaceTests {
+    @Test func whitespaceAfterAnElementIsNotCountedAsBufferedData() throws {
+        var parser = XMLStreamParser()
+        parser.append(contentsOf: Array((clientHeader + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\r\n ").utf8))
+        _ = try parser.next()
+        _ = try parser.next()
+        parser.discardBufferedWhitespace()
+        #expect(parser.bufferedByteCount == 0)
+        parser.append(contentsOf: Array(" <presence/>".utf8))
+        parser.discardBufferedWhitespace()
+        #expect(parser.bufferedByteCount == "<presence/>".utf8.count)
+    }
+}

@@ -88,6 +88,7 @@ extension C2SHandler {
             closeWithError(StreamError(.internalServerError, text: "TLS is not available"), header: nil)
             return
         }
+        parser.discardBufferedWhitespace()
         guard parser.bufferedByteCount == 0 else {
             closeReason = "plaintext after STARTTLS"
             closeWithError(StreamError(.policyViolation, text: "data after <starttls/>"), header: nil)

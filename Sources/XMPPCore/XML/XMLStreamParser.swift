@@ -110,6 +110,17 @@ public struct XMLStreamParser {
     /// be zero: RFC 6120 §5.4.3.3 allows no plaintext past the point of the TLS upgrade.
     public var bufferedByteCount: Int { input.readableBytes }
 
+    /// Consumes whitespace buffered between top-level elements. A client may follow
+    /// `<starttls/>` with a newline in the same packet; that is not data (RFC 6120
+    /// §4.6.1 whitespace), so it must not count against the STARTTLS rule.
+    public mutating func discardBufferedWhitespace() {
+        guard depth == 0 else { return }
+        let count = input.withUnsafeReadableBytes { bytes in
+            bytes.prefix(while: XMLCharacters.isWhitespace).count
+        }
+        input.moveReaderIndex(forwardBy: count)
+    }
+
     /// Starts a new stream on the same connection, after TLS or SASL success (RFC 6120
     /// §4.3.3): forgets the old stream's state. Bytes already buffered are kept, as
     /// they belong to the new stream.

@@ -56,7 +56,9 @@ extension ServerNegotiationStateMachine {
     /// mechanisms when it is optional; the mechanisms once TLS is up.
     func preAuthenticationFeatures(_ context: Context) -> StreamFeatures {
         let mechanisms = saslConfiguration(context).offeredMechanisms.map(\.wireName)
-        guard !context.tlsActive else { return StreamFeatures(mechanisms: mechanisms) }
+        guard !context.tlsActive else {
+            return StreamFeatures(mechanisms: mechanisms, extensions: channelBindingTypes(context))
+        }
         switch configuration.tls {
         case .required:
             return StreamFeatures(startTLS: .required)
@@ -65,6 +67,15 @@ extension ServerNegotiationStateMachine {
         case .direct, .trustedPlaintext:
             return StreamFeatures(mechanisms: mechanisms)
         }
+    }
+
+    /// XEP-0440: which channel binding types the -PLUS mechanisms accept here, so
+    /// clients know `tls-server-end-point` is the one to use.
+    func channelBindingTypes(_ context: Context) -> [XMPPElement] {
+        guard let binding = context.channelBinding else { return [] }
+        var types = XMPPElement("sasl-channel-binding", namespace: Namespace.saslChannelBinding)
+        types.append(XMPPElement("channel-binding", namespace: Namespace.saslChannelBinding, ["type": binding.kind.rawValue]))
+        return [types]
     }
 
     /// The features after authentication: `<bind/>`, the legacy session feature
