@@ -107,7 +107,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
-            logger.debug("TLS established")
+            logger.info("TLS established")
             run(machine.tlsEstablished())
             processParsedInput()
             flush()
