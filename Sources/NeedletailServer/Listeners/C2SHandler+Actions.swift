@@ -73,7 +73,8 @@ extension C2SHandler {
             closeAfterWriting()
 
         case .closeStream:
-            closeAfterWriting()
+            // The client closed first; ours answers it and the connection ends.
+            closeAfterWriting(waitForPeer: false)
 
         case .wait:
             break

@@ -23,6 +23,9 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var pendingFlush = false
     var streamID = ""
     var context: ChannelHandlerContext?
+    /// Our closing tag is out; waiting for the peer's (RFC 6120 §4.4).
+    var awaitingPeerClose = false
+    var closeTimer: Scheduled<Void>?
     /// The authenticated account, between SASL success and binding.
     var account: JID?
     /// The bound session, once established.
@@ -62,7 +65,11 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         parser.append(unwrapInboundIn(data))
-        processParsedInput()
+        if awaitingPeerClose {
+            readUntilPeerCloses()
+        } else {
+            processParsedInput()
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -72,6 +79,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Pulls every event the buffered bytes complete and hands each to the machine.
     func processParsedInput() {
+        // Once our stream is closed, what is left to read is only the peer's closing tag.
+        defer { if awaitingPeerClose { readUntilPeerCloses() } }
         while !machine.isClosed {
             let event: XMLStreamParser.Event
             do {
@@ -97,6 +106,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         negotiationTimeout?.cancel()
+        closeTimer?.cancel()
         if let session {
             server.registry.unregister(session)
         }
@@ -152,16 +162,48 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         closeAfterWriting()
     }
 
-    /// Writes `</stream:stream>`, flushes, and closes the TCP connection.
-    func closeAfterWriting() {
+    /// Writes `</stream:stream>` and flushes. RFC 6120 §4.4: the side that closes
+    /// its stream first waits for the peer's closing tag before ending the TCP
+    /// connection, so the peer can finish what it was sending, but not forever;
+    /// when the peer closed first (`waitForPeer` false), the connection ends now.
+    func closeAfterWriting(waitForPeer: Bool = true) {
         StreamHeader.writeClose(into: &outbound)
         pendingFlush = true
         guard let context else { return }
         pendingFlush = false
-        let closing = context.writeAndFlush(wrapOutboundOut(outbound))
+        let written = context.writeAndFlush(wrapOutboundOut(outbound))
         outbound = context.channel.allocator.buffer(capacity: 0)
-        closing.assumeIsolated().whenComplete { [context] _ in
+        // Nothing may follow our closing tag, so routing stops finding this session now.
+        if let session {
+            server.registry.unregister(session)
+        }
+        guard waitForPeer else {
+            written.assumeIsolated().whenComplete { [context] _ in context.close(promise: nil) }
+            return
+        }
+        awaitingPeerClose = true
+        closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.peerCloseTimeout) { [context] in
             context.close(promise: nil)
+        }
+    }
+
+    /// How long to wait for the peer's closing tag after ours.
+    static let peerCloseTimeout = TimeAmount.seconds(2)
+
+    /// After our closing tag, reads only to find the peer's; ends the connection
+    /// when it comes or the input cannot be parsed any more.
+    func readUntilPeerCloses() {
+        while true {
+            do {
+                guard let event = try parser.next() else { return }
+                guard case .streamClosed = event else { continue }
+            } catch {
+                // A broken stream cannot close cleanly; nothing more to wait for.
+            }
+            closeTimer?.cancel()
+            awaitingPeerClose = false
+            context?.close(promise: nil)
+            return
         }
     }
 
