@@ -217,3 +217,47 @@ struct RouterTests {
         return element
     }
 }
+
+@Suite("Service discovery of the server (XEP-0030)")
+struct DiscoModuleTests {
+    let router = RouterTests()
+
+    func ask(_ namespace: String, node: String? = nil) throws -> XMPPElement {
+        let (sender, channel) = try router.online("juliet@example.com/balcony")
+        let query = XMPPElement("query", namespace: namespace, ["node": node])
+        try router.router.route(.iq(IQ(type: .get, id: "d1", to: try JID("example.com"), payload: query)), from: sender)
+        return try router.parseFragment(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+    }
+
+    @Test func infoListsTheServerIdentityAndEveryLoadedModulesFeatures() throws {
+        let reply = try ask(Namespace.discoInfo)
+        #expect(reply[attribute: "type"] == "result")
+        #expect(reply[attribute: "from"] == "example.com")
+        let query = try #require(reply.firstElement(named: "query", namespace: Namespace.discoInfo))
+        let identity = try #require(query.firstElement(named: "identity"))
+        #expect(identity[attribute: "category"] == "server")
+        #expect(identity[attribute: "type"] == "im")
+        let features = query.elements(named: "feature").compactMap { $0[attribute: "var"] }
+        #expect(features == [Namespace.discoInfo, Namespace.discoItems, Namespace.ping].sorted())
+    }
+
+    @Test func aModuleLeftOutIsNotAdvertised() throws {
+        let registry = ModuleRegistry(modules: [DiscoModule()])
+        #expect(!registry.features.contains(Namespace.ping))
+        #expect(registry.features.contains(Namespace.discoInfo))
+    }
+
+    @Test func itemsAreEmptyUntilComponentsExist() throws {
+        let reply = try ask(Namespace.discoItems)
+        #expect(reply[attribute: "type"] == "result")
+        #expect(reply.firstElement(named: "query", namespace: Namespace.discoItems)?.children.isEmpty == true)
+    }
+
+    @Test func unknownNodesAreItemNotFound() throws {
+        for namespace in [Namespace.discoInfo, Namespace.discoItems] {
+            let reply = try ask(namespace, node: "urn:example:nothing")
+            #expect(reply[attribute: "type"] == "error")
+            #expect(StanzaError(element: try #require(reply.firstElement(named: "error")))?.condition == .itemNotFound)
+        }
+    }
+}

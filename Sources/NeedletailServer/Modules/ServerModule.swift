@@ -21,7 +21,23 @@ public enum IQAddressee: Sendable, Hashable {
 
 /// Answers an IQ get or set on the sender's event loop: the reply (result or
 /// error), or nil if the handler does not deal with this request after all.
-public typealias IQHandler = @Sendable (_ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession) -> IQ?
+/// `modules` is the loaded set, for what spans modules (disco's feature list).
+public typealias IQHandler = @Sendable (
+    _ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession, _ modules: ModuleRegistry
+) -> IQ?
+
+/// A service discovery identity (XEP-0030 §3.1): category, type and an optional name.
+public struct DiscoIdentity: Sendable, Hashable {
+    public var category: String
+    public var type: String
+    public var name: String?
+
+    public init(category: String, type: String, name: String? = nil) {
+        self.category = category
+        self.type = type
+        self.name = name
+    }
+}
 
 /// What modules register with, collected into a ``ModuleRegistry``.
 public struct ModuleRegistrar {
@@ -33,6 +49,7 @@ public struct ModuleRegistrar {
 
     var iqHandlers: [Key: IQHandler] = [:]
     var features: [String] = []
+    var identities: [DiscoIdentity] = []
 
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
@@ -43,13 +60,20 @@ public struct ModuleRegistrar {
     public mutating func feature(_ namespace: String) {
         features.append(namespace)
     }
+
+    /// Advertises a service discovery identity of the server (XEP-0030).
+    public mutating func identity(_ identity: DiscoIdentity) {
+        identities.append(identity)
+    }
 }
 
 /// The loaded modules' handlers: what the router consults for IQs the server answers.
 public struct ModuleRegistry: Sendable {
     private let iqHandlers: [ModuleRegistrar.Key: IQHandler]
-    /// The features the loaded modules advertise.
+    /// The features the loaded modules advertise, sorted, each once.
     public let features: [String]
+    /// The server identities the loaded modules advertise.
+    public let identities: [DiscoIdentity]
 
     /// Loads `modules` in order; a later registration for the same IQ replaces an earlier one.
     public init(modules: [any ServerModule]) {
@@ -58,7 +82,8 @@ public struct ModuleRegistry: Sendable {
             module.register(&registrar)
         }
         iqHandlers = registrar.iqHandlers
-        features = registrar.features
+        features = Array(Set(registrar.features)).sorted()
+        identities = registrar.identities
     }
 
     /// The reply of the module handling this request, or nil when none does, which
@@ -66,9 +91,9 @@ public struct ModuleRegistry: Sendable {
     func handle(_ request: IQ, addressee: IQAddressee, sender: ClientSession) -> IQ? {
         guard let type = request.type, let payload = request.payload else { return nil }
         let key = ModuleRegistrar.Key(type: type, name: payload.name, namespace: payload.namespace)
-        return iqHandlers[key]?(request, addressee, sender)
+        return iqHandlers[key]?(request, addressee, sender, self)
     }
 
     /// The modules every server loads unless configured otherwise.
-    public static let defaultModules: [any ServerModule] = [PingModule()]
+    public static let defaultModules: [any ServerModule] = [DiscoModule(), PingModule()]
 }

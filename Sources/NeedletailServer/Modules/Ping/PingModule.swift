@@ -9,7 +9,7 @@ public struct PingModule: ServerModule {
 
     public func register(_ registrar: inout ModuleRegistrar) {
         registrar.feature(Namespace.ping)
-        registrar.iq(.get, "ping", namespace: Namespace.ping) { request, _, _ in
+        registrar.iq(.get, "ping", namespace: Namespace.ping) { request, _, _, _ in
             request.result(payload: nil)
         }
     }
