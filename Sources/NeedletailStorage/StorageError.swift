@@ -13,6 +13,7 @@ public struct StorageError: Error, Hashable, Sendable {
         private enum Base: Hashable, Sendable {
             case alreadyExists
             case notFound
+            case quotaExceeded
             case backend
         }
 
@@ -28,6 +29,9 @@ public struct StorageError: Error, Hashable, Sendable {
         /// The item to change does not exist.
         public static let notFound = Code(.notFound)
 
+        /// The change would pass a per-account limit (roster size, offline queue).
+        public static let quotaExceeded = Code(.quotaExceeded)
+
         /// The database failed: I/O, a constraint, a closed pool, a cancelled task.
         public static let backend = Code(.backend)
 
@@ -36,6 +40,7 @@ public struct StorageError: Error, Hashable, Sendable {
             switch base {
             case .alreadyExists: "alreadyExists"
             case .notFound: "notFound"
+            case .quotaExceeded: "quotaExceeded"
             case .backend: "backend"
             }
         }
@@ -64,6 +69,12 @@ public struct StorageError: Error, Hashable, Sendable {
     @inline(never)
     public static var notFound: StorageError {
         StorageError(code: .notFound, underlyingDescription: nil)
+    }
+
+    /// The change would pass a per-account limit.
+    @inline(never)
+    public static var quotaExceeded: StorageError {
+        StorageError(code: .quotaExceeded, underlyingDescription: nil)
     }
 
     /// The database failed; `description` is the underlying error's text, for logs.
