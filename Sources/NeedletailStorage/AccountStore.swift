@@ -1,3 +1,5 @@
+import Foundation
+
 /// Local accounts: one per localpart and domain, holding SCRAM credentials.
 ///
 /// Localparts and domains are compared exactly as given: callers pass parts that are
@@ -37,6 +39,27 @@ public protocol AccountStore: Sendable {
 
     /// The number of accounts on `domain`, or on every domain when it is `nil`.
     func count(domain: String?) async throws(StorageError) -> Int
+
+    /// Records that the account's last available resource went away at `date`,
+    /// with the status text of its last presence (XEP-0012 §4).
+    ///
+    /// - Throws: `StorageError.notFound` when there is no such account.
+    func recordLastActivity(localpart: String, domain: String, at date: Date, status: String?) async throws(StorageError)
+
+    /// When the account was last online and its status then; nil when it never
+    /// logged out or does not exist.
+    func lastActivity(localpart: String, domain: String) async throws(StorageError) -> LastActivity?
+}
+
+/// When an account was last online (XEP-0012 §4) and the status it left with.
+public struct LastActivity: Sendable, Hashable {
+    public var date: Date
+    public var status: String?
+
+    public init(date: Date, status: String?) {
+        self.date = date
+        self.status = status
+    }
 }
 
 extension AccountStore {

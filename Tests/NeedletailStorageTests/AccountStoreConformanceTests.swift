@@ -1,3 +1,4 @@
+import Foundation
 import NeedletailStorage
 import Testing
 
@@ -234,6 +235,61 @@ struct AccountStoreConformanceTests {
             #expect(outcomes.filter { $0 == .failure(.alreadyExists) }.count == attempts - 1)
             let winner = try #require(winners.first)
             #expect(try await store.credentials(localpart: "juliet", domain: "capulet.example") == .fixture(winner))
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func lastActivityIsNilUntilRecorded(backend: StoreBackend) async throws {
+        try await backend.withAccountStore { store throws in
+            try await store.create(localpart: "juliet", domain: "capulet.example", credentials: .fixture(1))
+            #expect(try await store.lastActivity(localpart: "juliet", domain: "capulet.example") == nil)
+            #expect(try await store.lastActivity(localpart: "romeo", domain: "montague.example") == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func lastActivityRoundTripsAndIsReplaced(backend: StoreBackend) async throws {
+        try await backend.withAccountStore { store throws in
+            try await store.create(localpart: "juliet", domain: "capulet.example", credentials: .fixture(1))
+            try await store.create(localpart: "nurse", domain: "capulet.example", credentials: .fixture(2))
+            let first = Date(timeIntervalSince1970: 1_700_000_000.250)
+            try await store.recordLastActivity(
+                localpart: "juliet", domain: "capulet.example", at: first, status: "Parting is such sweet sorrow 🌙"
+            )
+            let recorded = try #require(try await store.lastActivity(localpart: "juliet", domain: "capulet.example"))
+            #expect(abs(recorded.date.timeIntervalSince(first)) < 0.001)
+            #expect(recorded.status == "Parting is such sweet sorrow 🌙")
+
+            let second = first.addingTimeInterval(3600)
+            try await store.recordLastActivity(localpart: "juliet", domain: "capulet.example", at: second, status: nil)
+            let replaced = try #require(try await store.lastActivity(localpart: "juliet", domain: "capulet.example"))
+            #expect(abs(replaced.date.timeIntervalSince(second)) < 0.001)
+            #expect(replaced.status == nil)
+
+            try await store.recordLastActivity(localpart: "juliet", domain: "capulet.example", at: second, status: "")
+            #expect(try await store.lastActivity(localpart: "juliet", domain: "capulet.example")?.status == "")
+            #expect(try await store.lastActivity(localpart: "nurse", domain: "capulet.example") == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func recordingLastActivityOfMissingAccountFailsWithNotFound(backend: StoreBackend) async throws {
+        try await backend.withAccountStore { store throws in
+            await #expect(throws: StorageError.notFound) {
+                try await store.recordLastActivity(localpart: "romeo", domain: "montague.example", at: Date(), status: nil)
+            }
+            #expect(try await store.lastActivity(localpart: "romeo", domain: "montague.example") == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func recreatedAccountHasNoLastActivity(backend: StoreBackend) async throws {
+        try await backend.withAccountStore { store throws in
+            try await store.create(localpart: "juliet", domain: "capulet.example", credentials: .fixture(1))
+            try await store.recordLastActivity(localpart: "juliet", domain: "capulet.example", at: Date(), status: "away")
+            try await store.delete(localpart: "juliet", domain: "capulet.example")
+            try await store.create(localpart: "juliet", domain: "capulet.example", credentials: .fixture(1))
+            #expect(try await store.lastActivity(localpart: "juliet", domain: "capulet.example") == nil)
         }
     }
 }

@@ -1,4 +1,5 @@
 import NeedletailStorage
+import XMPPCore
 
 extension SCRAMKeys {
     /// Keys of a realistic shape whose bytes depend on `seed` and cover 0x00 and 0xFF.
@@ -24,5 +25,35 @@ extension StoredCredentials {
             sha512: .fixture(seed &+ 2, keyLength: 64, iterations: 10000),
             isDisabled: isDisabled
         )
+    }
+}
+
+extension JID {
+    /// Parses a JID the test knows is valid.
+    static func fixture(_ string: String) -> JID {
+        do {
+            return try JID(string)
+        } catch {
+            fatalError("invalid fixture JID \(string): \(error)")
+        }
+    }
+
+    static let juliet = JID.fixture("juliet@capulet.example")
+    static let nurse = JID.fixture("nurse@capulet.example")
+    static let romeo = JID.fixture("romeo@montague.example")
+    static let benvolio = JID.fixture("benvolio@montague.example")
+    static let mercutio = JID.fixture("mercutio@verona.example")
+}
+
+extension AccountStore {
+    /// Creates the account `jid` names, with fixture credentials.
+    func createAccount(_ jid: JID) async throws {
+        try await create(localpart: jid.localpart ?? "", domain: jid.domainpart, credentials: .fixture(1))
+    }
+
+    /// Deletes the account `jid` names.
+    @discardableResult
+    func deleteAccount(_ jid: JID) async throws -> Bool {
+        try await delete(localpart: jid.localpart ?? "", domain: jid.domainpart)
     }
 }

@@ -7,7 +7,7 @@ struct SQLiteDatabaseTests {
     @Test
     func freshDatabaseRunsEveryMigration() async throws {
         let database = try SQLiteDatabase.temporary()
-        #expect(try await database.appliedMigrations() == ["v1-accounts"])
+        #expect(try await database.appliedMigrations() == ["v1-accounts", "v2-im"])
         #expect(try await database.appliedMigrations() == SQLiteMigration.all.map(\.name))
     }
 

@@ -21,7 +21,7 @@ public struct SQLiteAccountStore: AccountStore {
         credentials: StoredCredentials
     ) async throws(StorageError) {
         let createdAt = Date()
-        try await write { db in
+        try await database.write { db in
             do {
                 try db.execute(
                     sql: """
@@ -39,7 +39,7 @@ public struct SQLiteAccountStore: AccountStore {
 
     /// The stored credentials; see `AccountStore.credentials(localpart:domain:)`.
     public func credentials(localpart: String, domain: String) async throws(StorageError) -> StoredCredentials? {
-        try await read { db in
+        try await database.read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: "SELECT disabled, \(Self.keyColumns) FROM accounts WHERE domain = ? AND localpart = ?",
@@ -55,7 +55,7 @@ public struct SQLiteAccountStore: AccountStore {
         domain: String,
         credentials: StoredCredentials
     ) async throws(StorageError) {
-        try await write { db in
+        try await database.write { db in
             let assignments = Self.keyColumnNames.map { "\($0) = ?" }.joined(separator: ", ")
             try db.execute(
                 sql: "UPDATE accounts SET \(assignments) WHERE domain = ? AND localpart = ?",
@@ -69,7 +69,7 @@ public struct SQLiteAccountStore: AccountStore {
 
     /// Disables or re-enables logins; see `AccountStore.setDisabled(_:localpart:domain:)`.
     public func setDisabled(_ isDisabled: Bool, localpart: String, domain: String) async throws(StorageError) {
-        try await write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE accounts SET disabled = ? WHERE domain = ? AND localpart = ?",
                 arguments: [isDisabled, domain, localpart]
@@ -83,7 +83,7 @@ public struct SQLiteAccountStore: AccountStore {
     /// Deletes the account and, through `ON DELETE CASCADE`, every row that hangs off it.
     @discardableResult
     public func delete(localpart: String, domain: String) async throws(StorageError) -> Bool {
-        try await write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM accounts WHERE domain = ? AND localpart = ?",
                 arguments: [domain, localpart]
@@ -94,7 +94,7 @@ public struct SQLiteAccountStore: AccountStore {
 
     /// The domain's localparts; `BINARY` order, which for UTF-8 is code point order.
     public func list(domain: String) async throws(StorageError) -> [String] {
-        try await read { db in
+        try await database.read { db in
             try String.fetchAll(
                 db,
                 sql: "SELECT localpart FROM accounts WHERE domain = ? ORDER BY localpart",
@@ -105,7 +105,7 @@ public struct SQLiteAccountStore: AccountStore {
 
     /// The number of accounts on `domain`, or on every domain.
     public func count(domain: String?) async throws(StorageError) -> Int {
-        try await read { db in
+        try await database.read { db in
             if let domain {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE domain = ?", arguments: [domain]) ?? 0
             } else {
@@ -114,19 +114,39 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
-    private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do {
-            return try await database.pool.write(updates)
-        } catch {
-            throw StorageError(mapping: error)
+    /// Records the logout time and status; see `AccountStore.recordLastActivity(localpart:domain:at:status:)`.
+    ///
+    /// The date is kept to the millisecond (GRDB's text format for dates), which is
+    /// finer than XEP-0012's whole seconds.
+    public func recordLastActivity(
+        localpart: String,
+        domain: String,
+        at date: Date,
+        status: String?
+    ) async throws(StorageError) {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET last_logout_at = ?, last_status = ? WHERE domain = ? AND localpart = ?",
+                arguments: [date, status, domain, localpart]
+            )
+            if db.changesCount == 0 {
+                throw StorageError.notFound
+            }
         }
     }
 
-    private func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do {
-            return try await database.pool.read(value)
-        } catch {
-            throw StorageError(mapping: error)
+    /// The last logout and its status; see `AccountStore.lastActivity(localpart:domain:)`.
+    public func lastActivity(localpart: String, domain: String) async throws(StorageError) -> LastActivity? {
+        try await database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT last_logout_at, last_status FROM accounts WHERE domain = ? AND localpart = ?",
+                arguments: [domain, localpart]
+            )
+            guard let row, let date = try row.decode(Date?.self, forColumn: "last_logout_at") else {
+                return nil
+            }
+            return LastActivity(date: date, status: try row.decode(String?.self, forColumn: "last_status"))
         }
     }
 }
