@@ -38,7 +38,7 @@ tls = "direct"
 TOML
 
 password="interop-$(port)"
-for user in juliet romeo; do
+for user in juliet romeo nurse tybalt; do
     "$needletail" user add "$user@localhost" --password "$password" --config "$work/needletail.toml" >/dev/null
 done
 "$needletail" serve --config "$work/needletail.toml" > "$work/server.log" 2>&1 &
@@ -51,6 +51,8 @@ done
 status=0
 echo "-- slixmpp: two accounts, SCRAM-SHA-1 over STARTTLS, messages both ways"
 python3 Interop/slixmpp_chat.py 127.0.0.1 "$starttls_port" juliet@localhost romeo@localhost "$password" || status=1
+echo "-- slixmpp: roster, subscriptions, presence, offline delivery, vCard, blocking, ping"
+python3 Interop/slixmpp_im.py 127.0.0.1 "$starttls_port" localhost nurse@localhost tybalt@localhost "$password" || status=1
 echo "-- go-sendxmpp: a message from a Debian command-line client"
 python3 Interop/sendxmpp_delivery.py 127.0.0.1 "$starttls_port" juliet@localhost romeo@localhost "$password" || status=1
 

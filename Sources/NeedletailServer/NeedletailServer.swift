@@ -35,12 +35,15 @@ public final class NeedletailServer: Service {
         let registry = SessionRegistry()
         var routerLogger = logger
         routerLogger[metadataKey: "xmpp.area"] = "router"
+        let storage = ServerStorage(
+            accounts: SQLiteAccountStore(database: database), rosters: SQLiteRosterStore(database: database),
+            offline: SQLiteOfflineStore(database: database), accountData: SQLiteAccountDataStore(database: database))
         let router = Router(
             registry: registry, hostedDomains: Set(configuration.domains),
-            modules: ModuleRegistry(modules: ModuleRegistry.defaultModules), logger: routerLogger)
+            modules: ModuleRegistry(modules: configuration.modules.enabled), storage: storage, logger: routerLogger)
         self.context = ServerContext(
             configuration: configuration, registry: registry, router: router,
-            accounts: SQLiteAccountStore(database: database), tls: tls,
+            accounts: storage.accounts, tls: tls,
             unknownUserSecret: try ServerSecret.load(dataDirectory: configuration.storage.dataDirectory),
             logger: logger)
     }

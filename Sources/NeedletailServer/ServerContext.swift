@@ -22,6 +22,7 @@ struct ServerContext: Sendable {
             allowedMechanisms: configuration.authentication.mechanisms, unknownUserSecret: unknownUserSecret,
             iterations: configuration.authentication.iterations,
             maxAuthenticationRetries: configuration.authentication.maxRetries,
+            postAuthenticationFeatures: router.modules.streamFeatures,
             channelBindings: tls?.channelBindings ?? [:])
     }
 }

@@ -79,6 +79,17 @@ extension XMPPClient {
         try? await channel.closeFuture.get()
     }
 
+    /// Drops the TCP connection without closing the stream, as a lost network
+    /// does: the server sees the connection end with no `</stream:stream>`. For
+    /// tests of what a server does then, and of stream resumption.
+    public func disconnectAbruptly() async {
+        guard let channel = beginClose() else {
+            incomingContinuation.finish()
+            return
+        }
+        try? await channel.close()
+    }
+
     /// An ID for a stanza: 128 random bits in hex, unique for all practical purposes
     /// and unpredictable, so no one can answer a request before seeing it
     /// (RFC 6120 §8.1.3 leaves the form to the sender).

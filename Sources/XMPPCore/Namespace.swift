@@ -20,6 +20,10 @@ public enum Namespace {
 
     // RFC 6121
     public static let roster = "jabber:iq:roster"
+    /// Roster versioning stream feature (RFC 6121 §2.6.1).
+    public static let rosterVersioning = "urn:xmpp:features:rosterver"
+    /// Subscription pre-approval stream feature (RFC 6121 §3.4.1).
+    public static let preApproval = "urn:xmpp:features:pre-approval"
 
     // RFC 7395
     public static let framing = "urn:ietf:params:xml:ns:xmpp-framing"
@@ -31,7 +35,20 @@ public enum Namespace {
     public static let discoInfo = "http://jabber.org/protocol/disco#info"   // XEP-0030
     public static let discoItems = "http://jabber.org/protocol/disco#items" // XEP-0030
     public static let delay = "urn:xmpp:delay"                     // XEP-0203
+    public static let offlineMessages = "msgoffline"               // XEP-0160 disco feature
     public static let ping = "urn:xmpp:ping"                       // XEP-0199
+    public static let version = "jabber:iq:version"               // XEP-0092
+    public static let time = "urn:xmpp:time"                       // XEP-0202
+    public static let lastActivity = "jabber:iq:last"              // XEP-0012
+    public static let idle = "urn:xmpp:idle:1"                     // XEP-0319
+    public static let vcard = "vcard-temp"                         // XEP-0054
+    public static let vcardUpdate = "vcard-temp:x:update"          // XEP-0153
+    public static let privateStorage = "jabber:iq:private"         // XEP-0049
+    public static let blocking = "urn:xmpp:blocking"               // XEP-0191
+    public static let blockingErrors = "urn:xmpp:blocking:errors"  // XEP-0191
+    public static let caps = "http://jabber.org/protocol/caps"     // XEP-0115
+    public static let register = "jabber:iq:register"              // XEP-0077
+    public static let registerFeature = "http://jabber.org/features/iq-register" // XEP-0077 stream feature
     public static let dialback = "jabber:server:dialback"          // XEP-0220
     public static let streamManagement = "urn:xmpp:sm:3"           // XEP-0198
     public static let saslChannelBinding = "urn:xmpp:sasl-cb:0"    // XEP-0440

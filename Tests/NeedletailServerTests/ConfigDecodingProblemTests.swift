@@ -25,7 +25,7 @@ struct ConfigDecodingProblemTests {
             name: "unknown key without a near match",
             toml: "[limits]\nbandwidth = 5",
             key: "limits.bandwidth",
-            message: "Unknown key 'bandwidth' in the [limits] table; the keys it accepts are 'max_stanza_bytes', 'negotiation_timeout_seconds' and 'max_resources_per_account'."
+            message: "Unknown key 'bandwidth' in the [limits] table; the keys it accepts are 'max_stanza_bytes', 'negotiation_timeout_seconds', 'max_resources_per_account', 'ping_interval_seconds' and 'ping_timeout_seconds'."
         ),
         ProblemCase(
             name: "misspelt listener key",
@@ -182,7 +182,7 @@ struct ConfigDecodingProblemTests {
 
     @Test("No suggestion for a key far from every known one")
     func noSuggestion() {
-        #expect(KeySuggestion.nearest(to: "modules", among: ConfigKeys.topLevel) == nil)
+        #expect(KeySuggestion.nearest(to: "plugins", among: ConfigKeys.topLevel) == nil)
         #expect(KeySuggestion.editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars)) == 3)
     }
 }

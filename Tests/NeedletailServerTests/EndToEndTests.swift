@@ -62,41 +62,28 @@ struct EndToEndTests {
 
     @Test func messagesRouteToFullAndBareJIDsByPriority() async throws {
         let server = try await TestServer(accounts: ["juliet@example.com", "romeo@example.net"])
-        let juliet = try await server.connected("juliet@example.com/balcony")
-        let romeoLow = try await server.connected("romeo@example.net/orchard")
-        let romeoHigh = try await server.connected("romeo@example.net/garden")
-        try await romeoLow.send(Self.presence(priority: 1))
-        try await romeoHigh.send(Self.presence(priority: 5))
-        try await juliet.send(Presence())
-        // Let the presences reach the server before routing depends on them.
-        _ = try await juliet.iq(IQ(type: .get, id: "sync", to: try JID("example.com"), payload: XMPPElement("ping", namespace: Namespace.ping)))
-        _ = try await romeoLow.iq(IQ(type: .get, id: "sync", to: try JID("example.net"), payload: XMPPElement("ping", namespace: Namespace.ping)))
-        _ = try await romeoHigh.iq(IQ(type: .get, id: "sync", to: try JID("example.net"), payload: XMPPElement("ping", namespace: Namespace.ping)))
+        let juliet = try await Online.connect(server, "juliet@example.com/balcony")
+        let romeoLow = try await Online.connect(server, "romeo@example.net/orchard")
+        let romeoHigh = try await Online.connect(server, "romeo@example.net/garden")
+        // Each waits for its own presence to come back: routing by priority depends on it.
+        try await romeoLow.available(priority: 1)
+        try await romeoHigh.available(priority: 5)
+        try await juliet.available()
 
-        try await juliet.send(Message(type: .chat, to: try JID("romeo@example.net"), body: "to the bare JID"))
-        let atHigh = await romeoHigh.incoming.next()
-        guard case .message(let received)? = atHigh else {
-            Issue.record("the highest-priority resource got nothing")
-            return
-        }
+        try await juliet.client.send(Message(type: .chat, to: try JID("romeo@example.net"), body: "to the bare JID"))
+        let received = try #require(await romeoHigh.inbox.message(), "the highest-priority resource got nothing")
         #expect(received.body == "to the bare JID")
         #expect(received.fromAttribute == "juliet@example.com/balcony")
+        #expect(await romeoLow.inbox.message(within: .milliseconds(200)) == nil)
 
-        try await juliet.send(Message(type: .chat, to: try JID("romeo@example.net/orchard"), body: "to the full JID"))
-        guard case .message(let direct)? = await romeoLow.incoming.next() else {
-            Issue.record("the full JID got nothing")
-            return
-        }
-        #expect(direct.body == "to the full JID")
+        try await juliet.client.send(Message(type: .chat, to: try JID("romeo@example.net/orchard"), body: "to the full JID"))
+        #expect(await romeoLow.inbox.message()?.body == "to the full JID", "the full JID got nothing")
 
-        try await romeoHigh.send(Message(type: .chat, to: try JID("juliet@example.com/balcony"), body: "and back"))
-        guard case .message(let reply)? = await juliet.incoming.next() else {
-            Issue.record("the reply did not arrive")
-            return
-        }
+        try await romeoHigh.client.send(Message(type: .chat, to: try JID("juliet@example.com/balcony"), body: "and back"))
+        let reply = try #require(await juliet.inbox.message(), "the reply did not arrive")
         #expect(reply.body == "and back")
         #expect(reply.fromAttribute == "romeo@example.net/garden")
-        for client in [juliet, romeoLow, romeoHigh] { await client.close() }
+        for online in [juliet, romeoLow, romeoHigh] { await online.close() }
         await server.stop()
     }
 

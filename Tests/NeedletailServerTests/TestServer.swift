@@ -17,7 +17,10 @@ final class TestServer: Sendable {
 
     static let password = "r0m30myr0m30"
 
-    init(domains: [String] = ["example.com", "example.net"], accounts: [String] = [], maxResources: Int = 20) async throws {
+    init(
+        domains: [String] = ["example.com", "example.net"], accounts: [String] = [], maxResources: Int = 20,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("needletail-e2e-\(UUID().uuidString)").path
         var configuration = ServerConfiguration(
             domains: domains,
@@ -29,6 +32,7 @@ final class TestServer: Sendable {
             authentication: AuthenticationConfiguration(iterations: 4096),
             logLevel: .warning)
         configuration.limits.maxResourcesPerAccount = maxResources
+        configure(&configuration)
         var logger = Logger(label: "needletail.test")
         logger.logLevel = .warning
         let certificates = try DomainCertificateStore(configuration: configuration, logger: logger)

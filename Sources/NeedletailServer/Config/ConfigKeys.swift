@@ -2,11 +2,12 @@
 /// and what "unknown key" problems compare against. The example file
 /// (`needletail.example.toml`) documents each of them.
 enum ConfigKeys {
-    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication"]
+    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication", "modules"]
     static let listener = ["kind", "host", "port", "tls"]
     static let tls = ["certificates"]
     static let certificate = ["certificate", "key"]
     static let storage = ["data_directory"]
-    static let limits = ["max_stanza_bytes", "negotiation_timeout_seconds", "max_resources_per_account"]
+    static let limits = ["max_stanza_bytes", "negotiation_timeout_seconds", "max_resources_per_account", "ping_interval_seconds", "ping_timeout_seconds"]
     static let authentication = ["mechanisms", "iterations", "max_retries"]
+    static let modules = ["disabled", "max_roster_items", "max_offline_messages", "hide_version", "contact_addresses"]
 }

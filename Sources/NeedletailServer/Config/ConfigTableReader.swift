@@ -39,6 +39,16 @@ struct ConfigTableReader {
         return integer
     }
 
+    /// The boolean at `key`; a value of another type is a problem and gives `nil`.
+    func bool(_ key: String, problems: inout [ConfigProblem]) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard let bool = value.bool else {
+            problems.append(Self.typeMismatch(ConfigKeyPath.join(path, key), expected: "true or false", found: value))
+            return nil
+        }
+        return bool
+    }
+
     /// The array of strings at `key`; a value of another type, or an element that
     /// is not a string, is a problem and gives `nil`.
     func strings(_ key: String, problems: inout [ConfigProblem]) -> [String]? {

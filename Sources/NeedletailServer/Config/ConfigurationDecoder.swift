@@ -66,6 +66,9 @@ enum ConfigurationDecoder {
         if let authentication = top.table("authentication", name: "the [authentication] table", problems: &problems) {
             configuration.authentication = decodeAuthentication(authentication, problems: &problems)
         }
+        if let modules = top.table("modules", name: "the [modules] table", problems: &problems) {
+            configuration.modules = decodeModules(modules, problems: &problems)
+        }
         problems += top.unknownKeys(known: ConfigKeys.topLevel)
         return configuration
     }
@@ -141,6 +144,12 @@ enum ConfigurationDecoder {
         if let value = table.integer("max_resources_per_account", problems: &problems) {
             limits.maxResourcesPerAccount = value
         }
+        if let value = table.integer("ping_interval_seconds", problems: &problems) {
+            limits.pingIntervalSeconds = value
+        }
+        if let value = table.integer("ping_timeout_seconds", problems: &problems) {
+            limits.pingTimeoutSeconds = value
+        }
         problems += table.unknownKeys(known: ConfigKeys.limits)
         return limits
     }
@@ -183,7 +192,7 @@ enum ConfigurationDecoder {
 
     /// "Key 'x' is 'v', which is not <what>; use 'a', 'b' or 'c'.", with a
     /// "did you mean" when `value` is close to one of the choices.
-    private static func invalidChoice(_ keyPath: String, value: String, what: String, choices: [String]) -> ConfigProblem {
+    static func invalidChoice(_ keyPath: String, value: String, what: String, choices: [String]) -> ConfigProblem {
         if let suggestion = KeySuggestion.nearest(to: value, among: choices) {
             return ConfigProblem(key: keyPath, message: "Key '\(keyPath)' is '\(value)', which is not \(what); did you mean '\(suggestion)'?")
         }

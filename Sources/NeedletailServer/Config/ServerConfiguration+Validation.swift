@@ -22,6 +22,7 @@ extension ServerConfiguration {
         problems += validateCertificates(now: now)
         problems += validateStorage()
         problems += validateLimits()
+        problems += validateModules()
         problems += validateAuthentication()
         return problems
     }
@@ -82,6 +83,18 @@ extension ServerConfiguration {
             problems.append(ConfigProblem(
                 key: "limits.negotiation_timeout_seconds",
                 message: "Key 'limits.negotiation_timeout_seconds' is \(limits.negotiationTimeoutSeconds); it must be at least 1 second."
+            ))
+        }
+        if limits.pingIntervalSeconds < 0 {
+            problems.append(ConfigProblem(
+                key: "limits.ping_interval_seconds",
+                message: "Key 'limits.ping_interval_seconds' is \(limits.pingIntervalSeconds); use 0 to never ping clients, or a number of seconds."
+            ))
+        }
+        if limits.pingTimeoutSeconds < 1 {
+            problems.append(ConfigProblem(
+                key: "limits.ping_timeout_seconds",
+                message: "Key 'limits.ping_timeout_seconds' is \(limits.pingTimeoutSeconds); it must be at least 1 second."
             ))
         }
         if limits.maxResourcesPerAccount < 1 {

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var limits: LimitsConfiguration
     /// SASL policy.
     public var authentication: AuthenticationConfiguration
+    /// Which modules run, and their settings.
+    public var modules: ModulesConfiguration
     /// The least severe level logged.
     public var logLevel: Logger.Level
 
@@ -29,8 +31,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         storage: StorageConfiguration = StorageConfiguration(),
         limits: LimitsConfiguration = LimitsConfiguration(),
         authentication: AuthenticationConfiguration = AuthenticationConfiguration(),
+        modules: ModulesConfiguration = ModulesConfiguration(),
         logLevel: Logger.Level = .info
     ) {
+        self.modules = modules
         self.domains = domains
         self.listeners = listeners
         self.tls = tls
@@ -116,10 +120,20 @@ public struct LimitsConfiguration: Sendable, Hashable {
     /// Resources one account may bind at once.
     public var maxResourcesPerAccount: Int
 
-    public init(maxStanzaBytes: Int = 256 * 1024, negotiationTimeoutSeconds: Int = 60, maxResourcesPerAccount: Int = 20) {
+    /// Seconds a client may stay silent before the server pings it (XEP-0199 §4.1); 0: never.
+    public var pingIntervalSeconds: Int
+    /// Seconds the server waits for the answer to its ping before closing the stream.
+    public var pingTimeoutSeconds: Int
+
+    public init(
+        maxStanzaBytes: Int = 256 * 1024, negotiationTimeoutSeconds: Int = 60, maxResourcesPerAccount: Int = 20,
+        pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60
+    ) {
         self.maxStanzaBytes = maxStanzaBytes
         self.negotiationTimeoutSeconds = negotiationTimeoutSeconds
         self.maxResourcesPerAccount = maxResourcesPerAccount
+        self.pingIntervalSeconds = pingIntervalSeconds
+        self.pingTimeoutSeconds = pingTimeoutSeconds
     }
 }
 

@@ -39,11 +39,14 @@ extension C2SHandler {
             negotiationTimeout = nil
             logger[metadataKey: "xmpp.jid"] = "\(jid)"
             logger.info("session established")
+            startKeepalive()
 
         case .stanza(let stanza):
             guard let session else { return }
             do {
-                try server.router.route(stanza, from: session)
+                if let work = try server.router.route(stanza, from: session) {
+                    suspend(until: work)
+                }
             } catch {
                 logger.warning("stream error", metadata: ["xmpp.error": "\(error)"])
                 closeReason = "stream error: \(error.condition.rawValue)"
@@ -149,7 +152,10 @@ extension C2SHandler {
                 logger.info("replacing an older session with the same resource")
                 replaced.close(with: StreamError(.conflict, text: "replaced by a new login with the same resource"))
             }
-            run(machine.resourceBound(binding.session.jid))
+            // Modules load what they filter by (a blocklist) before the session can get anything.
+            let router = server.router
+            let jid = binding.session.jid
+            suspend(until: { await router.prepare(jid.bare) }, then: { [self] in run(machine.resourceBound(jid)) })
         case .failure(let error):
             run(machine.resourceBindingFailed(error))
         }

@@ -33,6 +33,13 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var negotiationTimeout: Scheduled<Void>?
     /// Why the connection ended, for the closing log line.
     var closeReason: String?
+    /// A module is still working on the last stanza (storage); the next waits, so
+    /// a client's stanzas take effect in the order it sent them.
+    var isSuspended = false
+    /// When bytes last came from the client, for keepalive pings.
+    var lastInput = NIODeadline.now()
+    var keepalive: Scheduled<Void>?
+    var awaitingPing = false
 
     init(server: ServerContext, tls: ServerNegotiationStateMachine.TLSMode, peer: SocketAddress?, connections: ConnectionTracker) {
         self.server = server
@@ -64,6 +71,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastInput = NIODeadline.now()
         parser.append(unwrapInboundIn(data))
         if awaitingPeerClose {
             readUntilPeerCloses()
@@ -81,7 +89,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     func processParsedInput() {
         // Once our stream is closed, what is left to read is only the peer's closing tag.
         defer { if awaitingPeerClose { readUntilPeerCloses() } }
-        while !machine.isClosed {
+        while !machine.isClosed, !isSuspended {
             let event: XMLStreamParser.Event
             do {
                 guard let next = try parser.next() else { return }
@@ -107,9 +115,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         negotiationTimeout?.cancel()
         closeTimer?.cancel()
-        if let session {
-            server.registry.unregister(session)
-        }
+        keepalive?.cancel()
+        endSession()
         connections.closed(context.channel)
         logger.info("connection closed", metadata: ["reason": "\(closeReason ?? "connection dropped")"])
         context.fireChannelInactive()
@@ -174,9 +181,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         let written = context.writeAndFlush(wrapOutboundOut(outbound))
         outbound = context.channel.allocator.buffer(capacity: 0)
         // Nothing may follow our closing tag, so routing stops finding this session now.
-        if let session {
-            server.registry.unregister(session)
-        }
+        endSession()
         guard waitForPeer else {
             written.assumeIsolated().whenComplete { [context] _ in context.close(promise: nil) }
             return
@@ -184,6 +189,36 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         awaitingPeerClose = true
         closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.peerCloseTimeout) { [context] in
             context.close(promise: nil)
+        }
+    }
+
+    /// Takes the session out of routing and tells the modules it ended (presence
+    /// `unavailable` to contacts, RFC 6121 §4.5.2), once, however the stream ended.
+    func endSession() {
+        guard let session else { return }
+        self.session = nil
+        server.registry.unregister(session)
+        let router = server.router
+        Task {
+            for hook in router.modules.endedHooks {
+                await hook(session, router)
+            }
+        }
+    }
+
+    /// Runs a module's storage work for a stanza and holds further input until it
+    /// is done; then carries on with what was buffered meanwhile.
+    /// `then` runs on the loop once the work is done, before buffered input.
+    func suspend(until work: @escaping Router.PendingWork, then: (() -> Void)? = nil) {
+        guard let context else { return }
+        isSuspended = true
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask(work)
+        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+            isSuspended = false
+            then?()
+            processParsedInput()
+            flush()
         }
     }
 

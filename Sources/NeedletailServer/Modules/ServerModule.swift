@@ -17,14 +17,74 @@ public enum IQAddressee: Sendable, Hashable {
     case server(JID)
     /// An account, answered for by the server (RFC 6120 §10.5.3, RFC 6121 §8.5.1).
     case account(JID)
+
+    /// Whether the server itself is asked.
+    public var isServer: Bool {
+        if case .server = self { return true }
+        return false
+    }
 }
 
-/// Answers an IQ get or set on the sender's event loop: the reply (result or
-/// error), or nil if the handler does not deal with this request after all.
-/// `modules` is the loaded set, for what spans modules (disco's feature list).
+/// Answers an IQ get or set: the reply (result or error), or nil if the handler
+/// does not deal with this request after all (the router then answers
+/// `service-unavailable`). The sender's further input waits until it returns, so
+/// a client's requests take effect in the order it sent them.
 public typealias IQHandler = @Sendable (
-    _ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession, _ modules: ModuleRegistry
-) -> IQ?
+    _ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession, _ router: Router
+) async -> IQ?
+
+/// A presence stanza from a local client, `from` already stamped: its own
+/// broadcast when `to` is nil (RFC 6121 §4.2, §4.4), otherwise directed presence
+/// or a probe (RFC 6121 §4.6, §4.3).
+public typealias PresenceHandler = @Sendable (
+    _ presence: Presence, _ to: JID?, _ sender: ClientSession, _ router: Router
+) async -> Void
+
+/// A subscription stanza (subscribe, subscribed, unsubscribe, unsubscribed) a
+/// local client sent to `contact` (RFC 6121 §3), `from` already stamped.
+public typealias SubscriptionHandler = @Sendable (
+    _ presence: Presence, _ contact: JID, _ sender: ClientSession, _ router: Router
+) async -> Void
+
+/// A message for a local account none of whose resources can take it (RFC 6121
+/// §8.5.2.2.1): nil when the module took charge of it (stored it offline), or the
+/// error the sender gets back.
+public typealias UndeliverableMessageHandler = @Sendable (
+    _ message: Message, _ account: JID, _ router: Router
+) async -> StanzaError?
+
+/// Something that happened to a session: it became available for the first time,
+/// or it ended (for any reason, a dropped connection included).
+public typealias SessionHook = @Sendable (_ session: ClientSession, _ router: Router) async -> Void
+
+/// Loads what a module needs in memory about a local account before stanzas for
+/// it are filtered: when one of its sessions binds, and before a message for it
+/// is stored offline.
+public typealias AccountPreparation = @Sendable (_ account: JID, _ router: Router) async -> Void
+
+/// Adds to a client's broadcast presence before it goes out (XEP-0153 avatar hash).
+public typealias PresenceDecorator = @Sendable (_ presence: Presence, _ sender: ClientSession, _ router: Router) async -> Presence
+
+/// Whether a stanza from `sender` may be delivered to the local account `recipient`
+/// (a bare JID), and whether a local account's outbound stanza may leave: what
+/// blocking (XEP-0191) and privacy lists (XEP-0016) decide. Runs on the routing
+/// path for every stanza, so it answers from memory.
+public typealias DeliveryFilter = @Sendable (_ stanza: Stanza, _ sender: JID, _ recipient: JID, _ direction: DeliveryDirection) -> DeliveryVerdict
+
+/// Which side of a local account a filtered stanza is on.
+public enum DeliveryDirection: Sendable, Hashable {
+    /// Arriving for the local account `recipient`.
+    case inbound
+    /// Leaving the local account `sender`.
+    case outbound
+}
+
+/// What a ``DeliveryFilter`` decided.
+public enum DeliveryVerdict: Sendable, Hashable {
+    case allow
+    /// Not delivered; the sender gets this error (nil: nothing, as for presence).
+    case refuse(StanzaError?)
+}
 
 /// A service discovery identity (XEP-0030 §3.1): category, type and an optional name.
 public struct DiscoIdentity: Sendable, Hashable {
@@ -49,51 +109,95 @@ public struct ModuleRegistrar {
 
     var iqHandlers: [Key: IQHandler] = [:]
     var features: [String] = []
+    var accountFeatures: [String] = []
     var identities: [DiscoIdentity] = []
+    var streamFeatures: [XMPPElement] = []
+    var presenceHandler: PresenceHandler?
+    var subscriptionHandler: SubscriptionHandler?
+    var undeliverableMessageHandler: UndeliverableMessageHandler?
+    var availableHooks: [SessionHook] = []
+    var endedHooks: [SessionHook] = []
+    var deliveryFilters: [DeliveryFilter] = []
+    var accountPreparations: [AccountPreparation] = []
+    var presenceDecorators: [PresenceDecorator] = []
+    var discoExtensions: [DataForm] = []
+    var capsNode: String?
 
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
         iqHandlers[Key(type: type, name: name, namespace: namespace)] = handler
     }
 
-    /// Advertises a service discovery feature (XEP-0030) for as long as the module is loaded.
+    /// Advertises a service discovery feature of the server (XEP-0030) for as long as the module is loaded.
     public mutating func feature(_ namespace: String) {
         features.append(namespace)
+    }
+
+    /// Advertises a feature the server offers on each account's bare JID (XEP-0030 on
+    /// an account, e.g. vCard, blocking): what a client asking the bare JID is told.
+    public mutating func accountFeature(_ namespace: String) {
+        accountFeatures.append(namespace)
     }
 
     /// Advertises a service discovery identity of the server (XEP-0030).
     public mutating func identity(_ identity: DiscoIdentity) {
         identities.append(identity)
     }
-}
 
-/// The loaded modules' handlers: what the router consults for IQs the server answers.
-public struct ModuleRegistry: Sendable {
-    private let iqHandlers: [ModuleRegistrar.Key: IQHandler]
-    /// The features the loaded modules advertise, sorted, each once.
-    public let features: [String]
-    /// The server identities the loaded modules advertise.
-    public let identities: [DiscoIdentity]
-
-    /// Loads `modules` in order; a later registration for the same IQ replaces an earlier one.
-    public init(modules: [any ServerModule]) {
-        var registrar = ModuleRegistrar()
-        for module in modules {
-            module.register(&registrar)
-        }
-        iqHandlers = registrar.iqHandlers
-        features = Array(Set(registrar.features)).sorted()
-        identities = registrar.identities
+    /// Adds an XEP-0128 extended information form to the server's disco#info.
+    public mutating func discoExtension(_ form: DataForm) {
+        discoExtensions.append(form)
     }
 
-    /// The reply of the module handling this request, or nil when none does, which
-    /// the router answers with `service-unavailable` (RFC 6120 §8.4).
-    func handle(_ request: IQ, addressee: IQAddressee, sender: ClientSession) -> IQ? {
-        guard let type = request.type, let payload = request.payload else { return nil }
-        let key = ModuleRegistrar.Key(type: type, name: payload.name, namespace: payload.namespace)
-        return iqHandlers[key]?(request, addressee, sender, self)
+    /// Advertises the server's XEP-0115 capabilities under `node`: a `<c/>` stream
+    /// feature whose `ver` hashes the server's disco#info once every module is in.
+    public mutating func advertiseCapabilities(node: String) {
+        capsNode = node
     }
 
-    /// The modules every server loads unless configured otherwise.
-    public static let defaultModules: [any ServerModule] = [DiscoModule(), PingModule()]
+    /// Offers a stream feature to clients with `<bind/>` after authentication
+    /// (roster versioning, pre-approval, entity capabilities).
+    public mutating func streamFeature(_ element: XMPPElement) {
+        streamFeatures.append(element)
+    }
+
+    /// Takes charge of clients' own and directed presence (one module does).
+    public mutating func onPresence(_ handler: @escaping PresenceHandler) {
+        presenceHandler = handler
+    }
+
+    /// Takes charge of subscription stanzas (one module does).
+    public mutating func onSubscription(_ handler: @escaping SubscriptionHandler) {
+        subscriptionHandler = handler
+    }
+
+    /// Takes charge of messages no resource can take (one module does).
+    public mutating func onUndeliverableMessage(_ handler: @escaping UndeliverableMessageHandler) {
+        undeliverableMessageHandler = handler
+    }
+
+    /// Runs when a session sends its initial available presence.
+    public mutating func onSessionAvailable(_ hook: @escaping SessionHook) {
+        availableHooks.append(hook)
+    }
+
+    /// Runs when a session ends, however it ends.
+    public mutating func onSessionEnded(_ hook: @escaping SessionHook) {
+        endedHooks.append(hook)
+    }
+
+    /// Loads per-account state when a session binds and before offline storage.
+    public mutating func prepareAccount(_ preparation: @escaping AccountPreparation) {
+        accountPreparations.append(preparation)
+    }
+
+    /// Adds to clients' broadcast presence.
+    public mutating func decoratePresence(_ decorator: @escaping PresenceDecorator) {
+        presenceDecorators.append(decorator)
+    }
+
+    /// Filters every stanza delivered to or sent by a local account.
+    public mutating func filterDelivery(_ filter: @escaping DeliveryFilter) {
+        deliveryFilters.append(filter)
+    }
 }

@@ -3,11 +3,15 @@ import XMPPCore
 /// What routing decided for one stanza: who gets it, or what the sender gets back.
 /// Computed by ``Router/decide(_:to:sender:)`` from the stanza and the sessions of
 /// its recipient, with no I/O, so each RFC rule is a unit test.
-enum RoutingDecision {
+enum RoutingDecision: Sendable {
     /// Write the stanza to these sessions.
     case deliver([ClientSession])
     /// Send the sender an error reply with this condition.
     case bounce(StanzaError)
+    /// A message of type normal or chat for this account (bare JID), none of whose
+    /// resources is available: stored offline when a module does that, else
+    /// `service-unavailable` (RFC 6121 §8.5.2.2.1).
+    case undeliverable(JID)
     /// The server answers for the addressee: an IQ to the domain or to an account's
     /// bare JID (RFC 6120 §10.5.3.? / RFC 6121 §8.5.1).
     case handleForAccount(JID)
@@ -83,8 +87,8 @@ extension Router {
             case .normal, .chat, .error:
                 // §8.5.2.1.1: the available resources with the highest non-negative priority.
                 guard let highest = available.map(\.priority).max() else {
-                    // §8.5.2.2.1: nobody available and no offline storage here: refuse.
-                    return message.type == .error ? .drop : .bounce(StanzaError.serviceUnavailable())
+                    // §8.5.2.2.1: nobody available: offline storage, or refused; errors are dropped.
+                    return message.type == .error ? .drop : .undeliverable(bare)
                 }
                 return .deliver(available.filter { $0.priority == highest })
             case .headline:

@@ -16,12 +16,22 @@ public final class ClientSession: Sendable {
     let channel: any Channel
     private let presence = Mutex(PresenceState())
 
-    /// What routing needs of a session's presence (RFC 6121 §4.7.2.3, §8.5.2).
+    /// A session's presence as routing and the presence module need it (RFC 6121
+    /// §4, §8.5.2).
     struct PresenceState: Sendable {
         /// Whether the client has sent available presence and not since unavailable.
         var isAvailable = false
         /// The priority of that presence, -128...127.
         var priority: Int8 = 0
+        /// The client's last available broadcast presence, `from` stamped: what
+        /// answers probes (RFC 6121 §4.3.2).
+        var lastPresence: Presence?
+        /// Who got directed presence from this session while it was available, and
+        /// must get `unavailable` when it ends (RFC 6121 §4.6.3).
+        var directedTo: Set<JID> = []
+        /// Whether the client asked for the roster, making it an "interested
+        /// resource" that gets roster pushes (RFC 6121 §2.1.6).
+        var wantsRosterPushes = false
     }
 
     init(jid: JID, id: UInt64, channel: any Channel) {
@@ -34,6 +44,10 @@ public final class ClientSession: Sendable {
     public var isAvailable: Bool { presence.withLock { $0.isAvailable } }
     /// The priority of the session's current presence.
     public var priority: Int8 { presence.withLock { $0.priority } }
+    /// The session's last available broadcast presence, nil while unavailable.
+    public var lastPresence: Presence? { presence.withLock { $0.isAvailable ? $0.lastPresence : nil } }
+    /// Whether the client gets roster pushes.
+    public var wantsRosterPushes: Bool { presence.withLock { $0.wantsRosterPushes } }
 
     /// Records the client's own broadcast presence: available with a priority, or unavailable.
     func presenceChanged(available: Bool, priority: Int8) {
@@ -43,9 +57,61 @@ public final class ClientSession: Sendable {
         }
     }
 
+    /// Records the client's broadcast presence (`from` stamped). Returns whether
+    /// it was the session's initial presence (available after unavailable), and,
+    /// for unavailable, who had directed presence and is owed `unavailable`.
+    public func broadcastPresence(_ new: Presence) -> (isInitial: Bool, directedTo: Set<JID>) {
+        presence.withLock { state in
+            if new.type == .unavailable {
+                let directed = state.directedTo
+                state = PresenceState(wantsRosterPushes: state.wantsRosterPushes)
+                return (false, directed)
+            }
+            let isInitial = !state.isAvailable
+            state.isAvailable = true
+            state.priority = (try? new.priority) ?? 0
+            state.lastPresence = new
+            return (isInitial, [])
+        }
+    }
+
+    /// Records directed presence to `contact` (RFC 6121 §4.6): available adds it to
+    /// those owed `unavailable` later, unavailable removes it.
+    public func directedPresence(to contact: JID, available: Bool) {
+        presence.withLock { state in
+            if available, state.isAvailable {
+                state.directedTo.insert(contact)
+            } else {
+                state.directedTo.remove(contact)
+            }
+        }
+    }
+
+    /// Marks the session unavailable as it ends; returns its presence before, for
+    /// the `unavailable` broadcast (nil: it was not available), and who had
+    /// directed presence.
+    public func ended() -> (lastPresence: Presence?, directedTo: Set<JID>) {
+        presence.withLock { state in
+            let before = (state.isAvailable ? state.lastPresence : nil, state.directedTo)
+            state = PresenceState()
+            return before
+        }
+    }
+
+    /// Marks the client as interested in roster pushes (it asked for the roster).
+    public func requestedRoster() {
+        presence.withLock { $0.wantsRosterPushes = true }
+    }
+
     /// Writes already-serialized stanza bytes to the client and flushes.
     public func deliver(_ bytes: ByteBuffer) {
         channel.writeAndFlush(bytes, promise: nil)
+    }
+
+    /// Writes `element` and returns once the connection took it; throws when the
+    /// connection is gone. For what may only leave storage once it is out.
+    public func deliverAndWait(_ element: XMPPElement) async throws {
+        try await channel.writeAndFlush(element.serialized(context: .clientStream)).get()
     }
 
     /// Serializes `element` for a client stream and writes it.
