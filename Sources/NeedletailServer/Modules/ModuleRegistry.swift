@@ -14,6 +14,8 @@ public struct ModuleRegistry: Sendable {
     public let streamFeatures: [XMPPElement]
     /// XEP-0128 forms in the server's disco#info.
     public let discoExtensions: [DataForm]
+    /// Verified client capabilities (XEP-0115), when the caps module is loaded.
+    public let clientCapabilities: CapsCache?
     /// The server's XEP-0115 node and `ver`, when a module advertises them.
     public let capabilities: (node: String, ver: String)?
     /// The names of the loaded modules, in load order.
@@ -38,6 +40,7 @@ public struct ModuleRegistry: Sendable {
         accountFeatures = Array(Set(registrar.accountFeatures)).sorted()
         identities = registrar.identities
         discoExtensions = registrar.discoExtensions
+        clientCapabilities = registrar.clientCapabilities
         var streamFeatures = registrar.streamFeatures
         if let node = registrar.capsNode,
            let ver = CapsVerification.ver(

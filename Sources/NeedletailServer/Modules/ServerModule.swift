@@ -122,6 +122,7 @@ public struct ModuleRegistrar {
     var presenceDecorators: [PresenceDecorator] = []
     var discoExtensions: [DataForm] = []
     var capsNode: String?
+    var clientCapabilities: CapsCache?
 
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
@@ -153,6 +154,12 @@ public struct ModuleRegistrar {
     /// feature whose `ver` hashes the server's disco#info once every module is in.
     public mutating func advertiseCapabilities(node: String) {
         capsNode = node
+    }
+
+    /// Publishes the cache of verified client capabilities, for modules that
+    /// need to know what a client supports (PEP notifications).
+    public mutating func provideClientCapabilities(_ cache: CapsCache) {
+        clientCapabilities = cache
     }
 
     /// Offers a stream feature to clients with `<bind/>` after authentication

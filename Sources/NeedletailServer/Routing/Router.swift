@@ -79,7 +79,7 @@ public struct Router: Sendable {
 
         switch decide(stanza, to: to, sender: sender.jid) {
         case .deliver(let sessions):
-            deliver(stanza, to: sessions, recipient: to ?? sender.jid.bare, bounceTo: sender)
+            deliver(stanza, from: sender.jid, to: sessions, recipient: to ?? sender.jid.bare, bounceTo: sender)
         case .bounce(let error):
             bounce(stanza, error, to: sender)
         case .undeliverable(let account):
@@ -133,8 +133,7 @@ public struct Router: Sendable {
     }
 
     /// Writes a stanza to local sessions of `recipient`, unless a filter refuses it.
-    private func deliver(_ stanza: Stanza, to sessions: [ClientSession], recipient: JID, bounceTo sender: ClientSession?) {
-        guard let from = stanza.fromAttribute.flatMap({ try? JID($0) }) else { return }
+    private func deliver(_ stanza: Stanza, from: JID, to sessions: [ClientSession], recipient: JID, bounceTo sender: ClientSession?) {
         if case .refuse(let error) = modules.verdict(stanza, from: from, to: recipient.bare, .inbound) {
             if let error, let sender { bounce(stanza, error, to: sender) }
             return
@@ -237,7 +236,7 @@ public struct Router: Sendable {
         }
         switch decide(stanza, to: to, sender: from) {
         case .deliver(let sessions):
-            deliver(stanza, to: sessions, recipient: to, bounceTo: origin)
+            deliver(stanza, from: from, to: sessions, recipient: to, bounceTo: origin)
         case .bounce(let error):
             if let origin { bounce(stanza, error, to: origin) }
         case .undeliverable(let account):

@@ -27,6 +27,7 @@ public struct CapsModule: ServerModule {
     public func register(_ registrar: inout ModuleRegistrar) {
         let cache = cache
         registrar.advertiseCapabilities(node: Self.node)
+        registrar.provideClientCapabilities(cache)
         registrar.decoratePresence { presence, sender, router in
             guard let caps = presence.payload(named: "c", namespace: Namespace.caps),
                   caps[attribute: "hash"] == "sha-1",
