@@ -115,9 +115,20 @@ struct EverydayXEPEndToEndTests {
         #expect(time.payload?.childText("tzo", namespace: Namespace.time)?.count == 6)
         let uptime = try await juliet.ask(to: "example.com", XMPPElement("query", namespace: Namespace.lastActivity))
         #expect(uptime.payload?[attribute: "seconds"].flatMap(Int.init) != nil)
-        // XEP-0012 §4: a contact's last logout, with the status it left with.
+        // XEP-0012 §4: an online contact that says it is idle (XEP-0319) has been for that long...
         let romeo = try await Online.connect(server, "romeo@example.net/orchard")
+        var idle = Presence()
+        idle.element.append(XMPPElement("idle", namespace: Namespace.idle, ["since": Date(timeIntervalSinceNow: -600).formatted(.iso8601)]))
+        try await romeo.client.send(idle)
+        _ = await romeo.inbox.presence { $0.fromAttribute == "romeo@example.net/orchard" }
+        let idleFor = try await juliet.ask(to: "romeo@example.net", XMPPElement("query", namespace: Namespace.lastActivity))
+        let idleSeconds = try #require(idleFor.payload?[attribute: "seconds"].flatMap(Int.init))
+        #expect((595...660).contains(idleSeconds))
+        // ... one that is not idle, 0 ...
         try await romeo.available()
+        let active = try await juliet.ask(to: "romeo@example.net", XMPPElement("query", namespace: Namespace.lastActivity))
+        #expect(active.payload?[attribute: "seconds"] == "0")
+        // ... and one that left, the time since and the status it left with.
         var goodbye = Presence(type: .unavailable)
         goodbye.setStatus("to Mantua", language: nil)
         try await romeo.client.send(goodbye)
