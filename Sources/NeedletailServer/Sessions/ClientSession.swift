@@ -79,7 +79,8 @@ public final class ClientSession: Sendable {
     /// those owed `unavailable` later, unavailable removes it.
     public func directedPresence(to contact: JID, available: Bool) {
         presence.withLock { state in
-            if available, state.isAvailable {
+            // RFC 6121 §4.6.2: tracked even before initial presence ("invisible" use).
+            if available {
                 state.directedTo.insert(contact)
             } else {
                 state.directedTo.remove(contact)

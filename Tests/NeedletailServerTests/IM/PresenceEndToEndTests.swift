@@ -81,6 +81,20 @@ struct PresenceEndToEndTests {
         await server.stop()
     }
 
+    @Test func directedPresenceWithoutInitialPresenceIsRevokedToo() async throws {
+        let server = try await TestServer(accounts: ["juliet@example.com", "nurse@example.com"])
+        let nurse = try await Online.connect(server, "nurse@example.com/hall")
+        try await nurse.available()
+        // Juliet never broadcasts: only the nurse learns she is there (§4.6.2).
+        let juliet = try await Online.connect(server, "juliet@example.com/balcony")
+        try await juliet.client.send(Presence(to: try JID("nurse@example.com")))
+        #expect(await nurse.inbox.presence { $0.fromAttribute == "juliet@example.com/balcony" && $0.type == .available } != nil)
+        await juliet.client.disconnectAbruptly()
+        #expect(await nurse.inbox.presence { $0.fromAttribute == "juliet@example.com/balcony" && $0.type == .unavailable } != nil)
+        await nurse.close()
+        await server.stop()
+    }
+
     @Test func aClientThatStopsAnsweringIsPingedAndClosed() async throws {
         let server = try await TestServer(accounts: ["juliet@example.com", "romeo@example.net"]) {
             $0.limits.pingIntervalSeconds = 1

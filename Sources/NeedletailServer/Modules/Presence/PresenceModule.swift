@@ -102,9 +102,15 @@ struct PresenceBroadcaster: Sendable {
     /// learns it is not (§4.5.2, and §4.6.3 for directed presence).
     func sessionEnded(_ session: ClientSession) async {
         let (lastPresence, directedTo) = session.ended()
-        guard lastPresence != nil else { return }
         let user = session.jid.bare
         let unavailable = Presence(type: .unavailable, from: session.jid)
+        guard lastPresence != nil else {
+            // Not available, but directed presence went out: revoke it (§4.6.3).
+            for contact in directedTo {
+                await send(unavailable, to: contact)
+            }
+            return
+        }
         let subscribers = await roster(of: user).filter { $0.subscription == .from || $0.subscription == .both }.map(\.contact)
         for contact in Set(subscribers).union(directedTo) {
             await send(unavailable, to: contact)
