@@ -50,6 +50,9 @@ public enum Namespace {
     public static let register = "jabber:iq:register"              // XEP-0077
     public static let registerFeature = "http://jabber.org/features/iq-register" // XEP-0077 stream feature
     public static let dialback = "jabber:server:dialback"          // XEP-0220
+    public static let dialbackFeature = "urn:xmpp:features:dialback" // XEP-0220 §2.4
+    public static let bidi = "urn:xmpp:bidi"                       // XEP-0288
+    public static let bidiFeature = "urn:xmpp:features:bidi"       // XEP-0288
     public static let streamManagement = "urn:xmpp:sm:3"           // XEP-0198
     public static let saslChannelBinding = "urn:xmpp:sasl-cb:0"    // XEP-0440
 }
