@@ -22,7 +22,7 @@ struct InboundServerStreamTests {
         var stream = machine(dialback: dialback)
         _ = stream.streamHeaderReceived(header(), streamID: "s1")
         #expect(stream.elementReceived(XMPPElement("starttls", namespace: Namespace.tls)) == .startTLS)
-        _ = stream.tlsEstablished(certificateDomains: certificateDomains)
+        _ = stream.tlsEstablished(certificateNames: Array(certificateDomains))
         guard case .sendHeaderAndFeatures(let response, let features) = stream.streamHeaderReceived(header(), streamID: "s2") else {
             Issue.record("no features after TLS")
             return (stream, nil)

@@ -39,7 +39,7 @@ struct ServerStreamPairTests {
         guard case .send(let starttls) = initiator.elementReceived(features.element) else { return .wait }
         #expect(receiver.elementReceived(starttls) == .startTLS)
         #expect(initiator.elementReceived(XMPPElement("proceed", namespace: Namespace.tls)) == .startTLS)
-        _ = receiver.tlsEstablished(certificateDomains: certificateDomains)
+        _ = receiver.tlsEstablished(certificateNames: Array(certificateDomains))
         guard case .sendHeader(let restarted) = initiator.tlsEstablished() else { return .wait }
         guard case .sendHeaderAndFeatures(let secondResponse, let secondFeatures) = receiver.streamHeaderReceived(restarted, streamID: "R2") else { return .wait }
         _ = initiator.streamHeaderReceived(secondResponse)

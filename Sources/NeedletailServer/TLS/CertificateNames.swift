@@ -1,5 +1,6 @@
 import SwiftASN1
 import X509
+import XMPPStreams
 
 /// The names a certificate is issued for, and whether one covers a domain
 /// (RFC 6125 §6.4, as RFC 6120 §13.7.1.2 applies it to XMPP): the DNS names of
@@ -32,20 +33,8 @@ enum CertificateNames {
         names(of: certificate).contains { matches($0, domain: domain) }
     }
 
-    /// Whether the certificate name `pattern` matches `domain`, ignoring ASCII
-    /// case and a final dot.
+    /// Whether the certificate name `pattern` matches `domain` (see ``CertificateName``).
     static func matches(_ pattern: String, domain: String) -> Bool {
-        let pattern = canonical(pattern)
-        let domain = canonical(domain)
-        guard pattern.hasPrefix("*.") else { return pattern == domain }
-        let suffix = pattern.dropFirst(1)  // ".example.com"
-        guard domain.hasSuffix(suffix) else { return false }
-        let label = domain.dropLast(suffix.count)
-        return !label.isEmpty && !label.contains(".")
-    }
-
-    private static func canonical(_ name: String) -> String {
-        let lowered = name.lowercased()
-        return lowered.hasSuffix(".") ? String(lowered.dropLast()) : lowered
+        CertificateName.matches(pattern, domain: domain)
     }
 }

@@ -20,7 +20,7 @@ extension InboundServerStream {
         }
         var context = previous ?? Context(
             localDomain: domains.local, peerDomain: domains.peer, streamID: streamID,
-            tlsActive: configuration.tls == .direct, certificateDomains: [], authenticated: [], pending: [])
+            tlsActive: configuration.tls == .direct, certificateNames: [], authenticated: [], pending: [])
         context.streamID = streamID
         let response = responseHeader(local: domains.local, peer: domains.peer, streamID: streamID)
         if !context.tlsActive, configuration.tls == .required {
@@ -31,12 +31,13 @@ extension InboundServerStream {
         return .sendHeaderAndFeatures(response, features(context))
     }
 
-    /// TLS is up; `certificateDomains` are the names the peer's certificate was
-    /// validated for (PKIX, RFC 6125), empty when it was not valid.
-    public mutating func tlsEstablished(certificateDomains: Set<String>) -> Action {
+    /// TLS is up; `certificateNames` are the names (DNS-IDs, SRV-IDs, XmppAddrs,
+    /// wildcards allowed) of the peer's certificate when it passed PKIX
+    /// validation (RFC 6125), empty when it did not.
+    public mutating func tlsEstablished(certificateNames: [String]) -> Action {
         guard case .startingTLS(var context) = state else { return .wait }
         context.tlsActive = true
-        context.certificateDomains = certificateDomains
+        context.certificateNames = certificateNames
         state = .awaitingHeader(context)
         return .wait
     }
@@ -258,7 +259,7 @@ extension InboundServerStream {
     }
 
     func offersExternal(_ context: Context) -> Bool {
-        context.tlsActive && context.certificateDomains.contains(context.peerDomain)
+        context.tlsActive && CertificateName.anyMatches(context.certificateNames, domain: context.peerDomain)
     }
 
     private func saslFailure(_ condition: String) -> XMPPElement {

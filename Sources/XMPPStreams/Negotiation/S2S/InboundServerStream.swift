@@ -74,8 +74,9 @@ public struct InboundServerStream: Sendable {
         var peerDomain: String
         var streamID: String
         var tlsActive: Bool
-        /// The names the peer's certificate is valid for, once TLS is up.
-        var certificateDomains: Set<String>
+        /// The names the peer's certificate is validly issued for, once TLS is up
+        /// (empty when it failed PKIX validation or there was none).
+        var certificateNames: [String]
         /// Authenticated (peer domain, local domain) pairs.
         var authenticated: Set<DomainPair>
         /// Dialback requests under verification, by pair.
