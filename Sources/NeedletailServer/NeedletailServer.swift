@@ -40,7 +40,8 @@ public final class NeedletailServer: Service {
             offline: SQLiteOfflineStore(database: database), accountData: SQLiteAccountDataStore(database: database))
         let router = Router(
             registry: registry, hostedDomains: Set(configuration.domains),
-            modules: ModuleRegistry(modules: configuration.modules.enabled), storage: storage, logger: routerLogger)
+            modules: ModuleRegistry(modules: configuration.modules.enabled(passwordIterations: configuration.authentication.iterations)),
+            storage: storage, logger: routerLogger)
         self.context = ServerContext(
             configuration: configuration, registry: registry, router: router,
             accounts: storage.accounts, tls: tls,

@@ -23,7 +23,8 @@ struct ServerContext: Sendable {
             iterations: configuration.authentication.iterations,
             maxAuthenticationRetries: configuration.authentication.maxRetries,
             postAuthenticationFeatures: router.modules.streamFeatures,
-            channelBindings: tls?.channelBindings ?? [:])
+            channelBindings: tls?.channelBindings ?? [:],
+            offersRegistration: router.modules.registrationHandler != nil)
     }
 }
 

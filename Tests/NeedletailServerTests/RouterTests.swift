@@ -17,7 +17,7 @@ struct RouterTests {
         let database = try SQLiteDatabase.temporary()
         router = Router(
             registry: registry, hostedDomains: ["example.com", "example.net"],
-            modules: ModuleRegistry(modules: ModulesConfiguration().enabled),
+            modules: ModuleRegistry(modules: ModulesConfiguration().enabled()),
             storage: ServerStorage(
                 accounts: SQLiteAccountStore(database: database), rosters: SQLiteRosterStore(database: database),
                 offline: SQLiteOfflineStore(database: database), accountData: SQLiteAccountDataStore(database: database)),
@@ -30,7 +30,7 @@ struct RouterTests {
         let full = try JID(jid)
         let channel = EmbeddedChannel()
         let binding = try registry.bind(account: full.bare, requested: full.resourcepart, maxResources: 10) { jid, id in
-            ClientSession(jid: jid, id: id, channel: channel)
+            ClientSession(jid: jid, id: id, channel: channel, isConfidential: true)
         }.get()
         binding.session.presenceChanged(available: available, priority: priority)
         return (binding.session, channel)

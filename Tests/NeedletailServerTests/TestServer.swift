@@ -13,6 +13,8 @@ final class TestServer: Sendable {
     let dataDirectory: String
     let startTLSPort: Int
     let directTLSPort: Int
+    /// The port of every listener, in configuration order (those `configure` adds follow the two TLS ones).
+    let ports: [Int]
     let domains: [String]
 
     static let password = "r0m30myr0m30"
@@ -43,6 +45,7 @@ final class TestServer: Sendable {
         self.domains = domains
         self.startTLSPort = addresses[0].port ?? 0
         self.directTLSPort = addresses[1].port ?? 0
+        self.ports = addresses.map { $0.port ?? 0 }
         let administration = AccountAdministration(store: server.accounts, domains: domains, iterations: 4096)
         for account in accounts {
             _ = try await administration.add(account, password: Self.password)

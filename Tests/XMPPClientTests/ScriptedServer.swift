@@ -67,7 +67,7 @@ struct ScriptedServer {
         case .sendHeaderAndFeatures(let header, let features):
             header.write(into: &out)
             features.element.write(into: &out, context: .clientStream)
-        case .send(let element), .established(_, let element):
+        case .send(let element), .established(_, let element), .refuseRegistration(let element, _):
             element.write(into: &out, context: .clientStream)
         case .startTLS:
             XMPPElement("proceed", namespace: Namespace.tls).write(into: &out, context: .clientStream)
@@ -80,7 +80,7 @@ struct ScriptedServer {
             parser.reset()
         case .bindResource(let requested):
             perform(machine.resourceBound(try! JID("juliet@example.com/\(requested ?? "generated")")), into: &out)
-        case .stanza, .nonza, .wait:
+        case .stanza, .nonza, .register, .wait:
             break
         case .closeWithError(let error, let header):
             header?.write(into: &out)

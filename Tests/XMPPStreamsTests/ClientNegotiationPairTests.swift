@@ -234,6 +234,13 @@ struct NegotiationPair {
             }
         case .established(_, let result):
             result.write(into: &toClient, context: .clientStream)
+        case .register(let request, _):
+            // The client under test never registers; a server without accounts to make refuses.
+            if let reply = request.errorReply(StanzaError.notAllowed(), includingOriginalPayload: false) {
+                serverAction(server.registrationAnswered(reply))
+            }
+        case .refuseRegistration(let reply, _):
+            reply.write(into: &toClient, context: .clientStream)
         case .stanza(let stanza):
             serverStanzas.append(stanza)
         case .nonza:

@@ -8,10 +8,12 @@ struct ServerNegotiationStateMachineTests {
     static let secret = [UInt8](repeating: 7, count: 32)
     static let credentials = try! SCRAMCredentials.derive(password: "r0m30myr0m30", hash: .sha256, iterations: 4096)
 
-    func machine(tls: ServerNegotiationStateMachine.TLSMode = .required, retries: Int = 3) -> ServerNegotiationStateMachine {
+    func machine(
+        tls: ServerNegotiationStateMachine.TLSMode = .required, retries: Int = 3, registration: Bool = false
+    ) -> ServerNegotiationStateMachine {
         ServerNegotiationStateMachine(configuration: .init(
             hostedDomains: ["example.com", "example.net"], tls: tls, unknownUserSecret: Self.secret, iterations: 4096,
-            maxAuthenticationRetries: retries))
+            maxAuthenticationRetries: retries, offersRegistration: registration))
     }
 
     func header(to: String? = "example.com", version: String? = "1.0", namespace: String = Namespace.client) -> StreamHeader {

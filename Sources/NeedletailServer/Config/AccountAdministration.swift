@@ -32,7 +32,14 @@ public struct AccountAdministration: Sendable {
     /// Creates the account `address` with `password`; returns its normalized bare JID.
     @discardableResult
     public func add(_ address: String, password: String) async throws(AccountAdministrationError) -> JID {
-        let jid = try validatedAccount(address)
+        try await add(validatedAccount(address), password: password)
+    }
+
+    /// Creates the account `account` (a bare JID on a served domain) with `password`;
+    /// returns it. What the command line and in-band registration (XEP-0077) share.
+    @discardableResult
+    public func add(_ account: JID, password: String) async throws(AccountAdministrationError) -> JID {
+        let jid = try validated(account)
         let credentials = try Self.credentials(password: password, iterations: iterations)
         do {
             try await store.create(localpart: jid.localpart ?? "", domain: jid.domainpart, credentials: credentials)
@@ -48,7 +55,13 @@ public struct AccountAdministration: Sendable {
     /// A disabled account stays disabled.
     @discardableResult
     public func changePassword(_ address: String, password: String) async throws(AccountAdministrationError) -> JID {
-        let jid = try validatedAccount(address)
+        try await changePassword(of: validatedAccount(address), password: password)
+    }
+
+    /// Replaces the password of `account` (a bare JID on a served domain); returns it.
+    @discardableResult
+    public func changePassword(of account: JID, password: String) async throws(AccountAdministrationError) -> JID {
+        let jid = try validated(account)
         let credentials = try Self.credentials(password: password, iterations: iterations)
         do {
             try await store.updateCredentials(localpart: jid.localpart ?? "", domain: jid.domainpart, credentials: credentials)
@@ -64,7 +77,14 @@ public struct AccountAdministration: Sendable {
     /// normalized bare JID.
     @discardableResult
     public func delete(_ address: String) async throws(AccountAdministrationError) -> JID {
-        let jid = try validatedAccount(address)
+        try await delete(validatedAccount(address))
+    }
+
+    /// Deletes `account` (a bare JID on a served domain) and everything stored for
+    /// it (SQLite cascades to rosters, offline messages and account data); returns it.
+    @discardableResult
+    public func delete(_ account: JID) async throws(AccountAdministrationError) -> JID {
+        let jid = try validated(account)
         let existed: Bool
         do {
             existed = try await store.delete(localpart: jid.localpart ?? "", domain: jid.domainpart)
@@ -125,11 +145,16 @@ public struct AccountAdministration: Sendable {
         } catch {
             throw AccountAdministrationError(.invalidAddress, "'\(address)' is not a valid JID: \(ServerConfiguration.lowercasingFirst(error.description))")
         }
+        return try validated(jid)
+    }
+
+    /// `jid` if it is a bare JID with a localpart on a served domain.
+    private func validated(_ jid: JID) throws(AccountAdministrationError) -> JID {
         guard jid.localpart != nil else {
-            throw AccountAdministrationError(.invalidAddress, "'\(address)' has no localpart; give the account as user@\(jid.domainpart).")
+            throw AccountAdministrationError(.invalidAddress, "'\(jid)' has no localpart; give the account as user@\(jid.domainpart).")
         }
         guard jid.resourcepart == nil else {
-            throw AccountAdministrationError(.invalidAddress, "'\(address)' has a resource; give the bare JID '\(jid.bare)'.")
+            throw AccountAdministrationError(.invalidAddress, "'\(jid)' has a resource; give the bare JID '\(jid.bare)'.")
         }
         _ = try servedDomain(jid.domainpart)
         return jid

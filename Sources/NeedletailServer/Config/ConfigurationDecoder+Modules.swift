@@ -21,6 +21,12 @@ extension ConfigurationDecoder {
         if let value = table.bool("hide_version", problems: &problems) {
             modules.hidesVersion = value
         }
+        if let value = table.bool("allow_registration", problems: &problems) {
+            modules.allowsRegistration = value
+        }
+        if let value = table.integer("registration_interval_seconds", problems: &problems) {
+            modules.registrationIntervalSeconds = value
+        }
         if let contacts = table.table("contact_addresses", name: "the [modules.contact_addresses] table", problems: &problems) {
             for kind in contacts.table.keys.sorted() {
                 guard let addresses = contacts.strings(kind, problems: &problems) else { continue }
@@ -51,6 +57,16 @@ extension ServerConfiguration {
             problems.append(ConfigProblem(
                 key: "modules.max_offline_messages",
                 message: "Key 'modules.max_offline_messages' is \(modules.maxOfflineMessages); use 0 to keep no offline messages, or more."))
+        }
+        if modules.registrationIntervalSeconds < 0 {
+            problems.append(ConfigProblem(
+                key: "modules.registration_interval_seconds",
+                message: "Key 'modules.registration_interval_seconds' is \(modules.registrationIntervalSeconds); use 0 to let one address register accounts without a pause, or a number of seconds."))
+        }
+        if modules.allowsRegistration, modules.disabled.contains(RegistrationModule.name) {
+            problems.append(ConfigProblem(
+                key: "modules.allow_registration",
+                message: "Key 'modules.allow_registration' is true, but the '\(RegistrationModule.name)' module is in 'modules.disabled', so nobody could register; enable the module or set the key to false."))
         }
         return problems
     }

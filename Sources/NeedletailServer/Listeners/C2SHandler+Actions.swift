@@ -30,6 +30,13 @@ extension C2SHandler {
             // RFC 6120 §6.4.6: both sides restart the stream after success.
             parser.reset()
 
+        case .register(let request, let domain):
+            register(request, domain: domain)
+
+        case .refuseRegistration(let reply, let error):
+            logger.info("registration refused", metadata: ["xmpp.error": "\(error)"])
+            write(reply)
+
         case .bindResource(let requested):
             bindResource(requested)
 
@@ -136,6 +143,25 @@ extension C2SHandler {
         }
     }
 
+    /// Has the registration module answer a request before authentication (XEP-0077
+    /// §3.1), off the event loop (deriving keys takes a while); the client's further
+    /// input waits for the answer.
+    private func register(_ request: IQ, domain: JID) {
+        guard let handler = server.router.modules.registrationHandler else {
+            // The machine hands requests over only while a module takes them.
+            logger.error("a registration request came with no module to answer it")
+            if let reply = request.errorReply(StanzaError.serviceUnavailable(), includingOriginalPayload: false) {
+                run(machine.registrationAnswered(reply))
+            }
+            return
+        }
+        let client = UnauthenticatedClient(domain: domain, address: peerAddress, logger: logger)
+        let router = server.router
+        suspend(until: { await handler(request, client, router) }, then: { [self] reply in
+            run(machine.registrationAnswered(reply))
+        })
+    }
+
     /// Binds a resource in the registry; a session it replaces gets `conflict`
     /// (RFC 6120 §7.7.2.2, the server's policy of letting the new login win).
     private func bindResource(_ requested: String?) {
@@ -143,7 +169,7 @@ extension C2SHandler {
         let result = server.registry.bind(
             account: account, requested: requested, maxResources: server.configuration.limits.maxResourcesPerAccount
         ) { jid, id in
-            ClientSession(jid: jid, id: id, channel: channel)
+            ClientSession(jid: jid, id: id, channel: channel, isConfidential: machine.isStreamConfidential)
         }
         switch result {
         case .success(let binding):
@@ -155,7 +181,7 @@ extension C2SHandler {
             // Modules load what they filter by (a blocklist) before the session can get anything.
             let router = server.router
             let jid = binding.session.jid
-            suspend(until: { await router.prepare(jid.bare) }, then: { [self] in run(machine.resourceBound(jid)) })
+            suspend(until: { await router.prepare(jid.bare) }, then: { [self] _ in run(machine.resourceBound(jid)) })
         case .failure(let error):
             run(machine.resourceBindingFailed(error))
         }

@@ -40,6 +40,11 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var lastInput = NIODeadline.now()
     var keepalive: Scheduled<Void>?
     var awaitingPing = false
+    /// The client's IP address, for limits per address (in-band registration).
+    let peerAddress: String?
+    /// A stream error the server asked for while a module was still answering the
+    /// client's last stanza; sent once that answer is out.
+    var deferredClose: StreamError?
 
     init(server: ServerContext, tls: ServerNegotiationStateMachine.TLSMode, peer: SocketAddress?, connections: ConnectionTracker) {
         self.server = server
@@ -49,6 +54,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
                                                    maxTextBytes: server.configuration.limits.maxStanzaBytes))
         self.machine = ServerNegotiationStateMachine(configuration: server.negotiationConfiguration(tls: tls))
         self.outbound = ByteBufferAllocator().buffer(capacity: 1024)
+        self.peerAddress = peer?.ipAddress
         var logger = server.logger
         logger[metadataKey: "xmpp.peer"] = "\(peer?.description ?? "unknown")"
         logger[metadataKey: "xmpp.listener"] = "\(tls)"
@@ -89,7 +95,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     func processParsedInput() {
         // Once our stream is closed, what is left to read is only the peer's closing tag.
         defer { if awaitingPeerClose { readUntilPeerCloses() } }
-        while !machine.isClosed, !isSuspended {
+        while !machine.isClosed, !isSuspended, !awaitingPeerClose {
             let event: XMLStreamParser.Event
             do {
                 guard let next = try parser.next() else { return }
@@ -131,8 +137,11 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if let command = event as? SessionCommand {
             switch command {
             case .close(let error):
-                closeReason = "closed by the server: \(error.condition.rawValue)"
-                closeWithError(error, header: nil)
+                guard !isSuspended else {
+                    deferredClose = error
+                    return
+                }
+                closeForServer(error)
             }
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -167,6 +176,13 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         write(error.element)
         closeAfterWriting()
+    }
+
+    /// Ends the stream because the server asked to (``ClientSession/close(with:)``).
+    func closeForServer(_ error: StreamError) {
+        guard !awaitingPeerClose else { return }
+        closeReason = "closed by the server: \(error.condition.rawValue)"
+        closeWithError(error, header: nil)
     }
 
     /// Writes `</stream:stream>` and flushes. RFC 6120 §4.4: the side that closes
@@ -208,15 +224,22 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Runs a module's storage work for a stanza and holds further input until it
     /// is done; then carries on with what was buffered meanwhile.
-    /// `then` runs on the loop once the work is done, before buffered input.
-    func suspend(until work: @escaping Router.PendingWork, then: (() -> Void)? = nil) {
+    /// `then` runs on the loop with the work's result once it is done, before a
+    /// close asked for meanwhile and before buffered input.
+    func suspend<Value: Sendable>(until work: @escaping @Sendable () async -> Value, then: ((Value) -> Void)? = nil) {
         guard let context else { return }
         isSuspended = true
-        let promise = context.eventLoop.makePromise(of: Void.self)
+        let promise = context.eventLoop.makePromise(of: Value.self)
         promise.completeWithTask(work)
-        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+        promise.futureResult.assumeIsolated().whenComplete { [self] result in
             isSuspended = false
-            then?()
+            if case .success(let value) = result {
+                then?(value)
+            }
+            if let error = deferredClose {
+                deferredClose = nil
+                closeForServer(error)
+            }
             processParsedInput()
             flush()
         }

@@ -1,3 +1,5 @@
+import XMPPStreams
+
 /// Which modules a server loads and their settings: every module is on unless
 /// the configuration switches it off (`[modules] disabled = [...]`).
 public struct ModulesConfiguration: Sendable, Hashable {
@@ -12,20 +14,32 @@ public struct ModulesConfiguration: Sendable, Hashable {
     public var hidesVersion: Bool
     /// XEP-0157 contact addresses by kind ("admin-addresses" → ["mailto:…"]).
     public var contactAddresses: [String: [String]]
+    /// Whether clients may create accounts in band before logging in (XEP-0077
+    /// §3.1, Prosody's `allow_registration`); off by default. Password changes and
+    /// account removal work whenever the registration module is loaded.
+    public var allowsRegistration: Bool
+    /// The least number of seconds between two successful registrations from one IP
+    /// address (Prosody's `min_seconds_between_registrations`); 0 for no limit.
+    public var registrationIntervalSeconds: Int
 
     public init(
         disabled: Set<String> = [], maxRosterItems: Int = 1000, maxOfflineMessages: Int = 1000,
-        hidesVersion: Bool = false, contactAddresses: [String: [String]] = [:]
+        hidesVersion: Bool = false, contactAddresses: [String: [String]] = [:], allowsRegistration: Bool = false,
+        registrationIntervalSeconds: Int = 60
     ) {
         self.disabled = disabled
         self.maxRosterItems = maxRosterItems
         self.maxOfflineMessages = maxOfflineMessages
         self.hidesVersion = hidesVersion
         self.contactAddresses = contactAddresses
+        self.allowsRegistration = allowsRegistration
+        self.registrationIntervalSeconds = registrationIntervalSeconds
     }
 
-    /// Every module the server knows, in load order, with these settings.
-    public var available: [any ServerModule] {
+    /// Every module the server knows, in load order, with these settings; passwords
+    /// set in band get `passwordIterations` PBKDF2 iterations
+    /// (`authentication.iterations`).
+    public func available(passwordIterations: Int = SCRAMCredentials.defaultIterations) -> [any ServerModule] {
         [
             DiscoModule(contactAddresses: contactAddresses),
             PingModule(),
@@ -39,16 +53,19 @@ public struct ModulesConfiguration: Sendable, Hashable {
             VCardModule(),
             PrivateStorageModule(),
             BlockingModule(),
+            RegistrationModule(
+                allowsRegistration: allowsRegistration, interval: .seconds(registrationIntervalSeconds),
+                iterations: passwordIterations),
         ]
     }
 
     /// The names of every module the server knows.
     public static var knownNames: [String] {
-        ModulesConfiguration().available.map { type(of: $0).name }
+        ModulesConfiguration().available().map { type(of: $0).name }
     }
 
     /// The modules to load: the available ones not disabled.
-    public var enabled: [any ServerModule] {
-        available.filter { !disabled.contains(type(of: $0).name) }
+    public func enabled(passwordIterations: Int = SCRAMCredentials.defaultIterations) -> [any ServerModule] {
+        available(passwordIterations: passwordIterations).filter { !disabled.contains(type(of: $0).name) }
     }
 }

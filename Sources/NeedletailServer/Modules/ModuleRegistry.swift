@@ -28,6 +28,9 @@ public struct ModuleRegistry: Sendable {
     let deliveryFilters: [DeliveryFilter]
     let accountPreparations: [AccountPreparation]
     let presenceDecorators: [PresenceDecorator]
+    /// Answers registration requests before authentication; nil while in-band
+    /// registration is closed.
+    let registrationHandler: RegistrationHandler?
 
     /// Loads `modules` in order; a later registration for the same IQ replaces an earlier one.
     public init(modules: [any ServerModule]) {
@@ -61,6 +64,7 @@ public struct ModuleRegistry: Sendable {
         deliveryFilters = registrar.deliveryFilters
         accountPreparations = registrar.accountPreparations
         presenceDecorators = registrar.presenceDecorators
+        registrationHandler = registrar.registrationHandler
     }
 
     /// The handler for this request, or nil when no module handles it, which the

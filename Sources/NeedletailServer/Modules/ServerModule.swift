@@ -1,3 +1,4 @@
+import Logging
 import XMPPCore
 
 /// A feature of the server, in the spirit of Prosody's `mod_*`: when loaded it
@@ -62,6 +63,30 @@ public typealias SessionHook = @Sendable (_ session: ClientSession, _ router: Ro
 /// is stored offline.
 public typealias AccountPreparation = @Sendable (_ account: JID, _ router: Router) async -> Void
 
+/// A client that has not authenticated yet, as in-band registration sees it.
+public struct UnauthenticatedClient: Sendable {
+    /// The hosted domain its stream is for: where an account it registers is made.
+    public var domain: JID
+    /// Its IP address, for limits per address; nil when unknown.
+    public var address: String?
+    /// The connection's logger, with the peer and listener in its metadata.
+    public var logger: Logger
+
+    /// A client whose stream is for `domain`, connecting from `address`.
+    public init(domain: JID, address: String?, logger: Logger) {
+        self.domain = domain
+        self.address = address
+        self.logger = logger
+    }
+}
+
+/// Answers a `jabber:iq:register` get or set from a client that has not
+/// authenticated (XEP-0077 §3.1): the registration form, or the outcome of
+/// creating the account. The client's further input waits until it returns.
+public typealias RegistrationHandler = @Sendable (
+    _ request: IQ, _ client: UnauthenticatedClient, _ router: Router
+) async -> IQ
+
 /// Adds to a client's broadcast presence before it goes out (XEP-0153 avatar hash).
 public typealias PresenceDecorator = @Sendable (_ presence: Presence, _ sender: ClientSession, _ router: Router) async -> Presence
 
@@ -123,6 +148,7 @@ public struct ModuleRegistrar {
     var discoExtensions: [DataForm] = []
     var capsNode: String?
     var clientCapabilities: CapsCache?
+    var registrationHandler: RegistrationHandler?
 
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
@@ -201,6 +227,14 @@ public struct ModuleRegistrar {
     /// Adds to clients' broadcast presence.
     public mutating func decoratePresence(_ decorator: @escaping PresenceDecorator) {
         presenceDecorators.append(decorator)
+    }
+
+    /// Opens in-band registration (XEP-0077 §3.1): clients that have not
+    /// authenticated are offered the `<register/>` stream feature on confidential
+    /// streams, and their `jabber:iq:register` requests come to `handler` (one
+    /// module does). Without it, such requests are refused with `not-allowed`.
+    public mutating func onRegistration(_ handler: @escaping RegistrationHandler) {
+        registrationHandler = handler
     }
 
     /// Filters every stanza delivered to or sent by a local account.

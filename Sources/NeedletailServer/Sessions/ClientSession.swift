@@ -13,6 +13,9 @@ public final class ClientSession: Sendable {
     public let jid: JID
     /// Distinguishes this session from a later one with the same JID.
     public let id: UInt64
+    /// Whether the stream is confidential (TLS, or a trusted listener): what
+    /// password changes need (XEP-0077 §3.3).
+    public let isConfidential: Bool
     let channel: any Channel
     private let presence = Mutex(PresenceState())
 
@@ -34,10 +37,11 @@ public final class ClientSession: Sendable {
         var wantsRosterPushes = false
     }
 
-    init(jid: JID, id: UInt64, channel: any Channel) {
+    init(jid: JID, id: UInt64, channel: any Channel, isConfidential: Bool) {
         self.jid = jid
         self.id = id
         self.channel = channel
+        self.isConfidential = isConfidential
     }
 
     /// Whether the session is available (has sent initial presence).
@@ -121,7 +125,10 @@ public final class ClientSession: Sendable {
     }
 
     /// Asks the session's handler to end the stream with `error` (a `conflict` when
-    /// a new login replaces it, `system-shutdown` when the server stops).
+    /// a new login replaces it, `system-shutdown` when the server stops). While a
+    /// module is still answering the session's last stanza, the stream ends right
+    /// after that answer, so the reply to a request that closes its own session
+    /// (an account removal, XEP-0077 §3.2) comes before the stream error.
     public func close(with error: StreamError) {
         let channel = self.channel
         channel.eventLoop.execute {

@@ -59,6 +59,9 @@ extension ServerNegotiationStateMachine {
                 state = .startingTLS(context)
                 return .startTLS
             }
+            if exchange == nil, let request = registrationRequest(element, context: context) {
+                return registrationRequested(request, context: context)
+            }
             guard element.namespace == Namespace.sasl else {
                 // §4.9.3.12: data before authentication is refused, unprocessed.
                 return close(StreamError(.notAuthorized, text: "authenticate first"))

@@ -57,7 +57,7 @@ extension ServerNegotiationStateMachine {
     func preAuthenticationFeatures(_ context: Context) -> StreamFeatures {
         let mechanisms = saslConfiguration(context).offeredMechanisms.map(\.wireName)
         guard !context.tlsActive else {
-            return StreamFeatures(mechanisms: mechanisms, extensions: channelBindingTypes(context))
+            return StreamFeatures(mechanisms: mechanisms, extensions: channelBindingTypes(context) + registrationFeature(context))
         }
         switch configuration.tls {
         case .required:
@@ -65,7 +65,7 @@ extension ServerNegotiationStateMachine {
         case .optional:
             return StreamFeatures(startTLS: .optional, mechanisms: mechanisms)
         case .direct, .trustedPlaintext:
-            return StreamFeatures(mechanisms: mechanisms)
+            return StreamFeatures(mechanisms: mechanisms, extensions: registrationFeature(context))
         }
     }
 

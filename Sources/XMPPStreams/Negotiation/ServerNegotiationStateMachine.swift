@@ -49,13 +49,18 @@ public struct ServerNegotiationStateMachine: Sendable {
         /// computed once at start; -PLUS mechanisms are offered on a TLS stream for a
         /// domain listed here.
         public var channelBindings: [String: ChannelBinding]
+        /// Whether in-band registration (XEP-0077 §3.1) is open: on a confidential
+        /// stream the `<register/>` feature is offered and a `jabber:iq:register`
+        /// request before authentication goes to the driver; otherwise such a request
+        /// is refused with `not-allowed`.
+        public var offersRegistration: Bool
 
         public init(
             hostedDomains: Set<String>, defaultDomain: String? = nil, tls: TLSMode = .required,
             allowedMechanisms: [SASLMechanism] = SASLMechanism.allCases, unknownUserSecret: [UInt8],
             iterations: Int = SCRAMCredentials.defaultIterations, maxAuthenticationRetries: Int = 3,
             postAuthenticationFeatures: [XMPPElement] = [], language: String = "en",
-            channelBindings: [String: ChannelBinding] = [:]
+            channelBindings: [String: ChannelBinding] = [:], offersRegistration: Bool = false
         ) {
             self.hostedDomains = hostedDomains
             self.defaultDomain = defaultDomain
@@ -67,6 +72,7 @@ public struct ServerNegotiationStateMachine: Sendable {
             self.postAuthenticationFeatures = postAuthenticationFeatures
             self.language = language
             self.channelBindings = channelBindings
+            self.offersRegistration = offersRegistration
         }
     }
 
@@ -91,6 +97,15 @@ public struct ServerNegotiationStateMachine: Sendable {
         /// makes. The session registry decides about conflicts (§7.7.2.2), then calls
         /// ``resourceBound(_:)`` or ``resourceBindingFailed(_:)``.
         case bindResource(requested: String?)
+        /// A `jabber:iq:register` request (a get or set with an id) before any SASL
+        /// exchange, on a stream where registration is open (XEP-0077 §3.1): answer it
+        /// for accounts of `domain` (the stream's), off the event loop, holding further
+        /// input meanwhile, then call ``registrationAnswered(_:)``.
+        case register(IQ, domain: JID)
+        /// Write this error reply to a registration request the stream may not make
+        /// (registration closed, a stream that is not confidential, a malformed
+        /// request), and log the error; the stream goes on.
+        case refuseRegistration(XMPPElement, StanzaError)
         /// Write this bind result: the session is established as this full JID.
         case established(JID, result: XMPPElement)
         /// A stanza from the established session, for the router.
@@ -156,6 +171,19 @@ public struct ServerNegotiationStateMachine: Sendable {
     public var boundJID: JID? {
         if case .established(_, let jid) = state { return jid }
         return nil
+    }
+
+    /// Whether the stream is confidential: TLS is up, or the listener is trusted.
+    /// Password changes need it (XEP-0077 §3.3).
+    public var isStreamConfidential: Bool {
+        switch state {
+        case .awaitingHeader(let context?, _), .offeredTLS(let context), .startingTLS(let context),
+             .authenticating(let context, _, _), .awaitingBind(let context, _), .binding(let context, _, _),
+             .established(let context, _):
+            return isConfidential(context)
+        case .awaitingHeader(nil, _), .closed, .modifying:
+            return configuration.tls == .trustedPlaintext
+        }
     }
 
     /// Whether the stream has been closed by either side.

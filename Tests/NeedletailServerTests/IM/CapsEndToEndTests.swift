@@ -19,7 +19,7 @@ struct CapsEndToEndTests {
     }
 
     @Test func theServerOffersItsCapsAsAStreamFeature() throws {
-        let registry = ModuleRegistry(modules: ModulesConfiguration().enabled)
+        let registry = ModuleRegistry(modules: ModulesConfiguration().enabled())
         let caps = try #require(registry.streamFeatures.first { $0.name == "c" && $0.namespace == Namespace.caps })
         #expect(caps[attribute: "hash"] == "sha-1")
         #expect(caps[attribute: "ver"] == registry.capabilities?.ver)
@@ -28,7 +28,7 @@ struct CapsEndToEndTests {
         // Switching a module off changes the server's ver.
         var fewer = ModulesConfiguration()
         fewer.disabled = ["vcard"]
-        #expect(ModuleRegistry(modules: fewer.enabled).capabilities?.ver != registry.capabilities?.ver)
+        #expect(ModuleRegistry(modules: fewer.enabled()).capabilities?.ver != registry.capabilities?.ver)
     }
 
     @Test(arguments: [true, false])

@@ -187,6 +187,8 @@ struct PresenceBroadcaster: Sendable {
         do {
             try await router.storage.accounts.recordLastActivity(
                 localpart: user.localpart ?? "", domain: user.domainpart, at: Date(), status: status)
+        } catch where error.code == .notFound {
+            // The account was removed (XEP-0077 §3.2) as its sessions ended.
         } catch {
             router.logger.warning("recording last activity failed", metadata: ["error": "\(error)"])
         }
