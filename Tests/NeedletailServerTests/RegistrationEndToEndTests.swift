@@ -176,6 +176,9 @@ struct RegistrationEndToEndTests {
             #expect(ended?.streamError?.condition == .notAuthorized)
         }
         #expect(try await storage.accounts.credentials(localpart: "juliet", domain: "example.com") == nil)
+        // Romeo's subscriptions with Juliet were cancelled both ways, as a roster removal does.
+        let romeoItem = try await storage.rosters.entry(of: JID("romeo@example.net"), contact: bareJuliet).item
+        #expect(romeoItem?.subscription == RosterItem.Subscription.none)
 
         // A new account of that name starts with nothing.
         _ = try await AccountAdministration(store: server.server.accounts, domains: server.domains, iterations: 4096)

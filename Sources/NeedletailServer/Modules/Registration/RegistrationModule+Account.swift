@@ -1,4 +1,5 @@
 import Logging
+import NeedletailStorage
 import XMPPCore
 
 /// What a logged-in account does with `jabber:iq:register`: change its password
@@ -54,6 +55,14 @@ extension RegistrationModule {
         guard query.fieldCount == 1 else {
             logger.info("account removal refused: <remove/> was not alone")
             return .failure(.badRequest("<remove/> must be the only element of the query"))
+        }
+        // As Prosody does: contacts learn the subscriptions are gone (RFC 6121
+        // §2.5.2, what removing each roster item would send) before the data goes.
+        if let roster = try? await router.storage.rosters.roster(of: account) {
+            let subscriptions = Subscriptions(router: router, maxItems: Int.max)
+            for item in roster.items {
+                _ = try? await subscriptions.remove(item.contact, of: sender)
+            }
         }
         do {
             try await administration(router, domain: account.domainpart, iterations: iterations).delete(account)
