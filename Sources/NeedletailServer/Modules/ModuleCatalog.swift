@@ -39,6 +39,7 @@ public struct ModulesConfiguration: Sendable, Hashable {
             VCardModule(),
             PrivateStorageModule(),
             BlockingModule(),
+            PrivacyModule(),
         ]
     }
 

@@ -25,6 +25,7 @@ public struct ModuleRegistry: Sendable {
     let endedHooks: [SessionHook]
     let deliveryFilters: [DeliveryFilter]
     let accountPreparations: [AccountPreparation]
+    let rosterChangeHooks: [RosterChangeHook]
     let presenceDecorators: [PresenceDecorator]
 
     /// Loads `modules` in order; a later registration for the same IQ replaces an earlier one.
@@ -57,6 +58,7 @@ public struct ModuleRegistry: Sendable {
         endedHooks = registrar.endedHooks
         deliveryFilters = registrar.deliveryFilters
         accountPreparations = registrar.accountPreparations
+        rosterChangeHooks = registrar.rosterChangeHooks
         presenceDecorators = registrar.presenceDecorators
     }
 
