@@ -44,6 +44,7 @@ public enum Namespace {
     public static let vcard = "vcard-temp"                         // XEP-0054
     public static let vcardUpdate = "vcard-temp:x:update"          // XEP-0153
     public static let privateStorage = "jabber:iq:private"         // XEP-0049
+    public static let privacy = "jabber:iq:privacy"                // XEP-0016
     public static let blocking = "urn:xmpp:blocking"               // XEP-0191
     public static let blockingErrors = "urn:xmpp:blocking:errors"  // XEP-0191
     public static let caps = "http://jabber.org/protocol/caps"     // XEP-0115

@@ -56,6 +56,7 @@ public struct ModulesConfiguration: Sendable, Hashable {
             RegistrationModule(
                 allowsRegistration: allowsRegistration, interval: .seconds(registrationIntervalSeconds),
                 iterations: passwordIterations),
+            PrivacyModule(),
         ]
     }
 

@@ -27,6 +27,7 @@ public struct ModuleRegistry: Sendable {
     let endedHooks: [SessionHook]
     let deliveryFilters: [DeliveryFilter]
     let accountPreparations: [AccountPreparation]
+    let rosterChangeHooks: [RosterChangeHook]
     let presenceDecorators: [PresenceDecorator]
     /// Answers registration requests before authentication; nil while in-band
     /// registration is closed.
@@ -63,6 +64,7 @@ public struct ModuleRegistry: Sendable {
         endedHooks = registrar.endedHooks
         deliveryFilters = registrar.deliveryFilters
         accountPreparations = registrar.accountPreparations
+        rosterChangeHooks = registrar.rosterChangeHooks
         presenceDecorators = registrar.presenceDecorators
         registrationHandler = registrar.registrationHandler
     }

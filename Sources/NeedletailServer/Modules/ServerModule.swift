@@ -1,4 +1,5 @@
 import Logging
+import NeedletailStorage
 import XMPPCore
 
 /// A feature of the server, in the spirit of Prosody's `mod_*`: when loaded it
@@ -86,6 +87,11 @@ public struct UnauthenticatedClient: Sendable {
 public typealias RegistrationHandler = @Sendable (
     _ request: IQ, _ client: UnauthenticatedClient, _ router: Router
 ) async -> IQ
+/// A local account's roster item for `contact` changed (added, edited, removed, or
+/// its subscription moved), after storage committed: what modules that keep
+/// roster facts in memory (privacy lists, XEP-0016 §2.2 rule 9) update. `item` is
+/// nil when the contact left the roster.
+public typealias RosterChangeHook = @Sendable (_ account: JID, _ contact: JID, _ item: RosterItem?, _ router: Router) async -> Void
 
 /// Adds to a client's broadcast presence before it goes out (XEP-0153 avatar hash).
 public typealias PresenceDecorator = @Sendable (_ presence: Presence, _ sender: ClientSession, _ router: Router) async -> Presence
@@ -144,6 +150,7 @@ public struct ModuleRegistrar {
     var endedHooks: [SessionHook] = []
     var deliveryFilters: [DeliveryFilter] = []
     var accountPreparations: [AccountPreparation] = []
+    var rosterChangeHooks: [RosterChangeHook] = []
     var presenceDecorators: [PresenceDecorator] = []
     var discoExtensions: [DataForm] = []
     var capsNode: String?
@@ -222,6 +229,11 @@ public struct ModuleRegistrar {
     /// Loads per-account state when a session binds and before offline storage.
     public mutating func prepareAccount(_ preparation: @escaping AccountPreparation) {
         accountPreparations.append(preparation)
+    }
+
+    /// Runs after each change to a roster item of a local account.
+    public mutating func onRosterChange(_ hook: @escaping RosterChangeHook) {
+        rosterChangeHooks.append(hook)
     }
 
     /// Adds to clients' broadcast presence.

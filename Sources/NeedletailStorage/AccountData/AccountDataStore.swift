@@ -4,7 +4,8 @@ import XMPPCore
 /// several XEPs store and nothing else reads. For example the vCard (XEP-0054,
 /// kind `vcard`, key ""), private XML (XEP-0049, kind `private`, key
 /// "name namespace"), the blocklist (XEP-0191, kind `blocklist`, one key per JID,
-/// empty value), privacy lists (XEP-0016, kind `privacy`, key the list name).
+/// empty value), privacy lists (XEP-0016, kind `privacy`, key the list name; the
+/// default list's name under kind `privacy-default`, key "").
 ///
 /// `account` is a local account's bare JID. Writes throw `StorageError.notFound`
 /// when the account does not exist; reads of a missing account find nothing.

@@ -25,10 +25,7 @@ public struct BlockingModule: ServerModule {
         registrar.feature(Namespace.blocking)
         registrar.accountFeature(Namespace.blocking)
         registrar.prepareAccount { account, router in
-            // Read again whenever no other session keeps the list current (the
-            // first session binding, a message for an offline account): the
-            // account may have been deleted and created again meanwhile.
-            guard !cache.isLoaded(account) || router.registry.sessions(of: account).count <= 1 else { return }
+            guard AccountCacheLoading.isNeeded(for: account, isLoaded: cache.isLoaded(account), router: router) else { return }
             do {
                 let stored = try await router.storage.accountData.values(of: account, kind: Self.kind)
                 cache.load(account, Set(stored.compactMap { try? JID($0.key) }))
@@ -136,7 +133,7 @@ public struct BlockingModule: ServerModule {
     static func updatePresence(of account: JID, for jids: [JID], blocked: Bool, router: Router) async {
         guard let roster = try? await router.storage.rosters.roster(of: account) else { return }
         let subscribers = roster.items.filter { $0.subscription == .from || $0.subscription == .both }.map(\.contact)
-        let affected = subscribers.filter { contact in jids.contains { BlockedJID.matches($0, contact) } }
+        let affected = subscribers.filter { contact in jids.contains { JIDPattern.matches($0, contact) } }
         for session in router.registry.sessions(of: account) {
             guard let presence = session.lastPresence else { continue }
             for contact in affected {

@@ -33,10 +33,16 @@ final class BlocklistCache: Sendable {
         }
     }
 
+    /// The account's last session ended. An empty blocklist is forgotten (the
+    /// next session or stanza for the account loads it again); a non-empty one is
+    /// kept, so that a stanza for the account prepared while the session was
+    /// ending (a message going offline) still meets it.
     func forget(_ account: JID, session: UInt64) {
         state.withLock { state in
             state.requesters.remove(session)
-            state.lists[account] = nil
+            if state.lists[account]?.isEmpty ?? true {
+                state.lists[account] = nil
+            }
         }
     }
 
@@ -56,7 +62,7 @@ final class BlocklistCache: Sendable {
     func blocks(_ account: JID, _ address: JID) -> Bool {
         state.withLock { state in
             guard let list = state.lists[account], !list.isEmpty else { return false }
-            return list.contains { BlockedJID.matches($0, address) }
+            return list.contains { JIDPattern.matches($0, address) }
         }
     }
 }

@@ -143,20 +143,28 @@ struct PresenceBroadcaster: Sendable {
         guard let subscription = entry.item?.subscription, subscription == .from || subscription == .both else {
             return  // §4.3.2: an unauthorized probe reveals nothing
         }
-        // Blocking either way (XEP-0191) hides presence as a missing subscription does.
-        guard router.permits(.presence(Presence(type: .probe)), from: user, to: contact),
-              router.permits(.presence(Presence()), from: contact, to: user)
-        else { return }
+        // Blocking either way (XEP-0191) and privacy lists (XEP-0016) hide presence
+        // as a missing subscription does. Each answer is judged as if the contact's
+        // session sent it to the asking session, so the lists that apply to those
+        // two sessions decide.
+        let probe = Presence(type: .probe, to: contact, from: session.jid)
+        guard router.permits(.presence(probe), from: session.jid, to: contact) else { return }
         var answered = false
+        var hidden = false
         for other in router.registry.sessions(of: contact) {
             guard var presence = other.lastPresence else { continue }
             presence.setFrom(other.jid)
             presence.setTo(session.jid)
+            guard router.permits(.presence(presence), from: other.jid, to: session.jid) else {
+                hidden = true
+                continue
+            }
             session.deliver(presence.element)
             answered = true
         }
-        if !answered {
+        if !answered, !hidden {
             var presence = Presence(type: .unavailable, to: session.jid, from: contact)
+            guard router.permits(.presence(presence), from: contact, to: session.jid) else { return }
             if let last = try? await router.storage.accounts.lastActivity(localpart: contact.localpart ?? "", domain: contact.domainpart) {
                 if let status = last.status { presence.setStatus(status, language: nil) }
                 presence.element.append(DelayStamp.element(last.date, from: contact.domain))

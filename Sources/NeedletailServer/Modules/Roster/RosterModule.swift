@@ -109,10 +109,15 @@ public struct RosterModule: ServerModule {
 }
 
 /// Roster pushes (RFC 6121 §2.1.6): each change to an item goes to every
-/// interested resource of the account, the one that made it included.
+/// interested resource of the account, the one that made it included. Modules
+/// that keep roster facts in memory hear of the change first, so the pushed
+/// state is what they filter by.
 enum RosterPush {
     static func send(_ update: RosterUpdate, of account: JID, router: Router) async {
         guard update.itemChanged, let contact = update.after.item?.contact ?? update.before.item?.contact else { return }
+        for hook in router.modules.rosterChangeHooks {
+            await hook(account, contact, update.after.item, router)
+        }
         let item = update.after.item?.element ?? RosterItem.removedElement(contact)
         let query = XMPPElement("query", namespace: Namespace.roster, ["ver": String(update.version)]) { item }
         for session in router.registry.sessions(of: account) where session.wantsRosterPushes {

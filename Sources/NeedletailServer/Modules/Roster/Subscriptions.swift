@@ -47,6 +47,14 @@ struct Subscriptions: Sendable {
     /// A subscription stanza from `sender` (a bare JID, local or not) for the local
     /// account `account`.
     func inbound(_ stanza: Presence, _ request: SubscriptionRequest, from sender: JID, to account: JID) async {
+        // XEP-0016 §2.2 rule 4: privacy lists (and blocking, XEP-0191 §3.5) come
+        // before subscription handling; what they refuse changes nothing and
+        // gets no answer (XEP-0016 §2.12).
+        await router.prepare(account)
+        if case .refuse = router.modules.verdict(.presence(stanza), from: sender, to: account, .inbound) {
+            router.logger.trace("a subscription stanza was refused by the recipient's filters")
+            return
+        }
         let bytes = stanza.element.storedBytes
         let update: RosterUpdate
         do throws(StorageError) {

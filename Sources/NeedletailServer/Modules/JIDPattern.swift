@@ -1,10 +1,11 @@
 import XMPPCore
 
-/// How a blocklist item matches an address, the rules XEP-0191 §3.3 takes from
-/// XEP-0016 §2.1: an item with a resource matches that full JID only; a bare
-/// JID matches every resource of it; a domain matches everyone at the domain and
-/// the domain itself; a domain with a resource, that one address.
-enum BlockedJID {
+/// How a JID in a blocklist (XEP-0191 §3.3) or a privacy list item of type `jid`
+/// (XEP-0016 §2.1) matches an address: an item with a resource matches that full
+/// JID only; a bare JID matches every resource of it; a domain matches everyone
+/// at the domain and the domain itself; a domain with a resource, that one
+/// address. Subdomains do not match (as in ejabberd).
+enum JIDPattern {
     static func matches(_ item: JID, _ address: JID) -> Bool {
         guard item.domainpart == address.domainpart else { return false }
         switch (item.localpart, item.resourcepart) {
