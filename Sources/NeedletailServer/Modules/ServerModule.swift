@@ -96,10 +96,11 @@ public typealias RosterChangeHook = @Sendable (_ account: JID, _ contact: JID, _
 /// Adds to a client's broadcast presence before it goes out (XEP-0153 avatar hash).
 public typealias PresenceDecorator = @Sendable (_ presence: Presence, _ sender: ClientSession, _ router: Router) async -> Presence
 
-/// Whether a stanza from `sender` may be delivered to the local account `recipient`
-/// (a bare JID), and whether a local account's outbound stanza may leave: what
-/// blocking (XEP-0191) and privacy lists (XEP-0016) decide. Runs on the routing
-/// path for every stanza, so it answers from memory.
+/// Whether a stanza from `sender` may be delivered to the local `recipient` (one
+/// session's full JID when it is being delivered, the account's bare JID when it
+/// is stored for later), and whether a local account's outbound stanza may
+/// leave: what blocking (XEP-0191) and privacy lists (XEP-0016) decide. Runs on
+/// the routing path for every stanza, so it answers from memory.
 public typealias DeliveryFilter = @Sendable (_ stanza: Stanza, _ sender: JID, _ recipient: JID, _ direction: DeliveryDirection) -> DeliveryVerdict
 
 /// Which side of a local account a filtered stanza is on.

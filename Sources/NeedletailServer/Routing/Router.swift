@@ -79,7 +79,7 @@ public struct Router: Sendable {
 
         switch decide(stanza, to: to, sender: sender.jid) {
         case .deliver(let sessions):
-            deliver(stanza, from: sender.jid, to: sessions, recipient: to ?? sender.jid.bare, bounceTo: sender)
+            deliver(stanza, from: sender.jid, to: sessions, bounceTo: sender)
         case .bounce(let error):
             bounce(stanza, error, to: sender)
         case .undeliverable(let account):
@@ -133,14 +133,24 @@ public struct Router: Sendable {
     }
 
     /// Writes a stanza to local sessions of `recipient`, unless a filter refuses it.
-    private func deliver(_ stanza: Stanza, from: JID, to sessions: [ClientSession], recipient: JID, bounceTo sender: ClientSession?) {
-        if case .refuse(let error) = modules.verdict(stanza, from: from, to: recipient.bare, .inbound) {
-            if let error, let sender { bounce(stanza, error, to: sender) }
-            return
-        }
-        let bytes = stanza.element.serialized(context: .clientStream)
+    /// Each receiving session is asked about by its full JID, so a filter can
+    /// apply per session (XEP-0016 active lists); the sender hears of a refusal
+    /// only when no session took the stanza.
+    private func deliver(_ stanza: Stanza, from: JID, to sessions: [ClientSession], bounceTo sender: ClientSession?) {
+        var bytes: ByteBuffer?
+        var refusal: StanzaError?
         for session in sessions {
-            session.deliver(bytes)
+            if case .refuse(let error) = modules.verdict(stanza, from: from, to: session.jid, .inbound) {
+                refusal = refusal ?? error
+                continue
+            }
+            // Serialized once, for every session that takes it.
+            let payload = bytes ?? stanza.element.serialized(context: .clientStream)
+            bytes = payload
+            session.deliver(payload)
+        }
+        if bytes == nil, let refusal, let sender {
+            bounce(stanza, refusal, to: sender)
         }
     }
 
@@ -236,7 +246,7 @@ public struct Router: Sendable {
         }
         switch decide(stanza, to: to, sender: from) {
         case .deliver(let sessions):
-            deliver(stanza, from: from, to: sessions, recipient: to, bounceTo: origin)
+            deliver(stanza, from: from, to: sessions, bounceTo: origin)
         case .bounce(let error):
             if let origin { bounce(stanza, error, to: origin) }
         case .undeliverable(let account):

@@ -44,7 +44,7 @@ public struct BlockingModule: ServerModule {
         registrar.filterDelivery { stanza, sender, recipient, direction in
             switch direction {
             case .inbound:
-                guard cache.blocks(recipient, sender) else { return .allow }
+                guard cache.blocks(recipient.bare, sender) else { return .allow }
                 switch stanza {
                 case .presence: return .refuse(nil)
                 case .message, .iq: return .refuse(stanza.isError ? nil : .serviceUnavailable())

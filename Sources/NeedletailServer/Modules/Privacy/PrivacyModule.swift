@@ -77,14 +77,11 @@ public struct PrivacyModule: ServerModule {
                 // A stanza leaving a session carries its full JID: that session's list.
                 return sender.resourcepart
             case .inbound:
-                // The filter learns the account, not the session. A stanza for a full
-                // JID is for that one session: its active list, or the default when
-                // it has none. One for the bare JID may reach several sessions (a
-                // message the highest priorities, presence every available one), so
-                // it is judged by the default list, the account's as a whole (§2.2
-                // rule 2): a session with an active list then gets the bare-JID
-                // stanzas the default lets through even where its own list would
-                // not, and never those the default refuses.
+                // The router asks once per receiving session, with its full JID, so
+                // each session's active list applies, or the default when it has
+                // none (§2.2 rule 2). Asked about the bare JID (a message stored
+                // offline), the default list decides.
+                if let resource = recipient.resourcepart { return resource }
                 guard let to = stanza.toAttribute.flatMap({ try? JID($0) }), to.bare == account else { return nil }
                 return to.resourcepart
             }
