@@ -26,9 +26,10 @@ struct RouterTests {
 
     /// Binds a session and sets its presence; returns it with its channel.
     @discardableResult
-    func online(_ jid: String, available: Bool = true, priority: Int8 = 0) throws -> (ClientSession, EmbeddedChannel) {
+    func online(_ jid: String, available: Bool = true, priority: Int8 = 0) throws -> (ClientSession, NIOAsyncTestingChannel) {
         let full = try JID(jid)
-        let channel = EmbeddedChannel()
+        // Thread-safe: routing writes from the tasks modules run on.
+        let channel = NIOAsyncTestingChannel()
         let binding = try registry.bind(account: full.bare, requested: full.resourcepart, maxResources: 10) { jid, id in
             ClientSession(jid: jid, id: id, channel: channel, isConfidential: true)
         }.get()
@@ -179,7 +180,7 @@ struct RouterTests {
         let (sender, _) = try online("juliet@example.com/balcony")
         let (_, recipientChannel) = try online("romeo@example.net/orchard", priority: 1)
         try await route(message("chat", to: "romeo@example.net"), from: sender)
-        let received = try #require(try recipientChannel.readOutbound(as: ByteBuffer.self))
+        let received = try await recipientChannel.waitForOutboundWrite(as: ByteBuffer.self)
         let element = try parseFragment(received)
         #expect(element[attribute: "from"] == "juliet@example.com/balcony")
         #expect(element[attribute: "to"] == "romeo@example.net")
@@ -188,13 +189,13 @@ struct RouterTests {
     @Test func unknownIQPayloadIsServiceUnavailableAndPingIsAnswered() async throws {
         let (sender, channel) = try online("juliet@example.com/balcony")
         try await route(.iq(IQ(type: .get, id: "v1", to: try JID("example.com"), payload: XMPPElement("query", namespace: "urn:unknown"))), from: sender)
-        let error = try parseFragment(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        let error = try parseFragment(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
         #expect(error[attribute: "type"] == "error")
         #expect(error[attribute: "id"] == "v1")
         #expect(StanzaError(element: try #require(error.firstElement(named: "error")))?.condition == .serviceUnavailable)
 
         try await route(.iq(IQ(type: .get, id: "p1", to: try JID("example.com"), payload: XMPPElement("ping", namespace: Namespace.ping))), from: sender)
-        let pong = try parseFragment(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        let pong = try parseFragment(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
         #expect(pong[attribute: "type"] == "result")
         #expect(pong[attribute: "id"] == "p1")
         #expect(pong[attribute: "from"] == "example.com")
@@ -204,7 +205,7 @@ struct RouterTests {
     @Test func malformedToIsJIDMalformed() async throws {
         let (sender, channel) = try online("juliet@example.com/balcony")
         try await route(message("chat", to: "@@bad"), from: sender)
-        let error = try parseFragment(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        let error = try parseFragment(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
         #expect(StanzaError(element: try #require(error.firstElement(named: "error")))?.condition == .jidMalformed)
     }
 
@@ -251,7 +252,7 @@ struct DiscoModuleTests {
         let (sender, channel) = try router.online("juliet@example.com/balcony")
         let query = XMPPElement("query", namespace: namespace, ["node": node])
         try await router.route(.iq(IQ(type: .get, id: "d1", to: try JID("example.com"), payload: query)), from: sender)
-        return try router.parseFragment(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        return try router.parseFragment(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
     }
 
     @Test func infoListsTheServerIdentityAndEveryLoadedModulesFeatures() async throws {
