@@ -60,11 +60,13 @@ let package = Package(
             name: "NeedletailStorageTests",
             dependencies: ["NeedletailStorage", "XMPPCore"]
         ),
+        // glibc's resolver, for the SRV lookups of federation (RFC 6120 §3.2).
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The server: listeners, sessions, routing, modules, configuration, TLS.
         .target(
             name: "NeedletailServer",
             dependencies: [
-                "XMPPCore", "XMPPStreams", "NeedletailStorage",
+                "XMPPCore", "XMPPStreams", "NeedletailStorage", "CResolv",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -136,7 +138,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
