@@ -22,9 +22,10 @@ public final class NeedletailServer: Service {
 
     /// A server over storage in the configured data directory, with TLS from `tls`
     /// (nil: no TLS listener can be used).
+    /// `audit` replaces the audit log the configuration asks for (tests capture it).
     public init(
         configuration: ServerConfiguration, logger: Logger, tls: (any TLSContextProvider)?,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, audit: AuditLog? = nil
     ) throws {
         var logger = logger
         logger.logLevel = configuration.logLevel
@@ -41,7 +42,7 @@ public final class NeedletailServer: Service {
         let router = Router(
             registry: registry, hostedDomains: Set(configuration.domains),
             modules: ModuleRegistry(modules: configuration.modules.enabled(passwordIterations: configuration.authentication.iterations)),
-            storage: storage, logger: routerLogger)
+            storage: storage, logger: routerLogger, audit: audit ?? .make(enabled: configuration.auditEnabled))
         self.context = ServerContext(
             configuration: configuration, registry: registry, router: router,
             accounts: storage.accounts, tls: tls,

@@ -34,6 +34,7 @@ struct CertImportCommand: AsyncParsableCommand {
             keyPath: key,
             configuration: configuration
         )
+        AuditLog.make(enabled: configuration.auditEnabled).adminAction("imported a certificate for \(summary.domain) from \(certificate)")
         print("Imported the certificate for \(summary.domain); the server uses it from its next start.")
         CertificateDescription.lines(summary).forEach { print($0) }
         if let note = CertificateDescription.precedenceNote(domain: summary.domain, configuration: configuration) {

@@ -16,6 +16,7 @@ struct CertRegenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadForAdministration()
         let summary = try CertificateAdministration.regenerate(domain: domain, configuration: configuration)
+        AuditLog.make(enabled: configuration.auditEnabled).adminAction("regenerated the certificate of \(summary.domain)")
         print("Generated a self-signed certificate for \(summary.domain); the server uses it from its next start.")
         CertificateDescription.lines(summary).forEach { print($0) }
         if let note = CertificateDescription.precedenceNote(domain: summary.domain, configuration: configuration) {

@@ -21,7 +21,7 @@ final class TestServer: Sendable {
 
     init(
         domains: [String] = ["example.com", "example.net"], accounts: [String] = [], maxResources: Int = 20,
-        configure: (inout ServerConfiguration) -> Void = { _ in }
+        audit: AuditLog? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("needletail-e2e-\(UUID().uuidString)").path
         var configuration = ServerConfiguration(
@@ -38,7 +38,7 @@ final class TestServer: Sendable {
         var logger = Logger(label: "needletail.test")
         logger.logLevel = .warning
         let certificates = try DomainCertificateStore(configuration: configuration, logger: logger)
-        let server = try NeedletailServer(configuration: configuration, logger: logger, tls: certificates)
+        let server = try NeedletailServer(configuration: configuration, logger: logger, tls: certificates, audit: audit)
         let addresses = try await server.start()
         self.server = server
         self.dataDirectory = directory

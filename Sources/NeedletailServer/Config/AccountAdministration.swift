@@ -16,17 +16,29 @@ public struct AccountAdministration: Sendable {
     public let domains: [String]
     /// The PBKDF2 iteration count given to new and changed passwords.
     public let iterations: Int
+    /// Where each change is recorded, and as whose.
+    let audit: AuditLog
+    let actor: AuditLog.Actor
 
-    /// Administration of `store` for `domains`, deriving keys with `iterations`.
-    public init(store: any AccountStore, domains: [String], iterations: Int) {
+    /// Administration of `store` for `domains`, deriving keys with `iterations`;
+    /// changes are audited as made by `actor`.
+    public init(
+        store: any AccountStore, domains: [String], iterations: Int, audit: AuditLog = .off,
+        actor: AuditLog.Actor = .commandLine
+    ) {
         self.store = store
         self.domains = domains
         self.iterations = iterations
+        self.audit = audit
+        self.actor = actor
     }
 
-    /// Administration of `store` with the domains and iteration count of `configuration`.
+    /// Administration of `store` with the domains and iteration count of
+    /// `configuration`, audited as the command line.
     public init(store: any AccountStore, configuration: ServerConfiguration) {
-        self.init(store: store, domains: configuration.domains, iterations: configuration.authentication.iterations)
+        self.init(
+            store: store, domains: configuration.domains, iterations: configuration.authentication.iterations,
+            audit: .make(enabled: configuration.auditEnabled), actor: .commandLine)
     }
 
     /// Creates the account `address` with `password`; returns its normalized bare JID.
@@ -48,6 +60,7 @@ public struct AccountAdministration: Sendable {
         } catch {
             throw .storage(error, while: "create the account '\(jid)'")
         }
+        audit.accountCreated(jid, by: actor)
         return jid
     }
 
@@ -70,6 +83,7 @@ public struct AccountAdministration: Sendable {
         } catch {
             throw .storage(error, while: "change the password of '\(jid)'")
         }
+        audit.passwordChanged(jid, by: actor)
         return jid
     }
 
@@ -92,6 +106,7 @@ public struct AccountAdministration: Sendable {
             throw .storage(error, while: "delete the account '\(jid)'")
         }
         guard existed else { throw Self.noSuchAccount(jid) }
+        audit.accountRemoved(jid, by: actor)
         return jid
     }
 

@@ -2,7 +2,8 @@
 /// and what "unknown key" problems compare against. The example file
 /// (`needletail.example.toml`) documents each of them.
 enum ConfigKeys {
-    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication", "modules"]
+    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication", "modules", "audit"]
+    static let audit = ["enabled"]
     static let listener = ["kind", "host", "port", "tls"]
     static let tls = ["certificates"]
     static let certificate = ["certificate", "key"]

@@ -69,6 +69,12 @@ enum ConfigurationDecoder {
         if let modules = top.table("modules", name: "the [modules] table", problems: &problems) {
             configuration.modules = decodeModules(modules, problems: &problems)
         }
+        if let audit = top.table("audit", name: "the [audit] table", problems: &problems) {
+            if let enabled = audit.bool("enabled", problems: &problems) {
+                configuration.auditEnabled = enabled
+            }
+            problems += audit.unknownKeys(known: ConfigKeys.audit)
+        }
         problems += top.unknownKeys(known: ConfigKeys.topLevel)
         return configuration
     }

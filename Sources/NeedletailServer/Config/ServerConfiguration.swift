@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var authentication: AuthenticationConfiguration
     /// Which modules run, and their settings.
     public var modules: ModulesConfiguration
+    /// Whether security events go to the audit log (label `needletail.audit`).
+    public var auditEnabled: Bool
     /// The least severe level logged.
     public var logLevel: Logger.Level
 
@@ -32,8 +34,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         limits: LimitsConfiguration = LimitsConfiguration(),
         authentication: AuthenticationConfiguration = AuthenticationConfiguration(),
         modules: ModulesConfiguration = ModulesConfiguration(),
+        auditEnabled: Bool = true,
         logLevel: Logger.Level = .info
     ) {
+        self.auditEnabled = auditEnabled
         self.modules = modules
         self.domains = domains
         self.listeners = listeners

@@ -14,6 +14,9 @@ extension C2SHandler {
             write(features.element)
 
         case .send(let element):
+            if element.name == "failure", element.namespace == Namespace.sasl {
+                server.router.audit.authenticationFailed(address: peerAddress, condition: element.elements.first?.name ?? "unknown")
+            }
             write(element)
 
         case .startTLS:
@@ -23,6 +26,7 @@ extension C2SHandler {
             lookUpCredentials(username: username, domain: domain, hash: hash)
 
         case .authenticated(let jid, let success):
+            server.router.audit.authenticationSucceeded(jid, address: peerAddress)
             write(success)
             account = jid
             logger[metadataKey: "xmpp.jid"] = "\(jid)"
@@ -76,6 +80,7 @@ extension C2SHandler {
             closeAfterWriting()
 
         case .failAuthenticationAndClose(let failure, let error):
+            server.router.audit.authenticationFailed(address: peerAddress, condition: failure.elements.first?.name ?? "unknown")
             write(failure)
             write(error.element)
             logger.warning("too many failed authentication attempts")

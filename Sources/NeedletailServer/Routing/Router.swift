@@ -20,12 +20,15 @@ public struct Router: Sendable {
     public let startedAt: Date
     /// Requests the server sent to clients, awaiting answers.
     public let requests = ServerRequests()
+    /// Security events (account changes) for the audit log.
+    public let audit: AuditLog
     let logger: Logger
 
     public init(
         registry: SessionRegistry, hostedDomains: Set<String>, modules: ModuleRegistry, storage: ServerStorage,
-        logger: Logger, startedAt: Date = Date()
+        logger: Logger, startedAt: Date = Date(), audit: AuditLog = .off
     ) {
+        self.audit = audit
         self.registry = registry
         self.hostedDomains = hostedDomains
         self.modules = modules

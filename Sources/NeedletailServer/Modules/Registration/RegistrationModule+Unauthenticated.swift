@@ -59,7 +59,7 @@ extension RegistrationModule {
             return .failure(.resourceConstraint("only one account may be registered from an address every \(seconds) seconds"))
         }
         do {
-            try await administration(router, domain: client.domain.domainpart, iterations: iterations)
+            try await administration(router, domain: client.domain.domainpart, iterations: iterations, address: client.address)
                 .add(account, password: password)
             return .success(account)
         } catch {

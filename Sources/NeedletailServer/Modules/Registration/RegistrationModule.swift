@@ -71,9 +71,12 @@ public struct RegistrationModule: ServerModule {
         }
     }
 
-    /// Accounts of `domain`, with passwords derived with `iterations`.
-    static func administration(_ router: Router, domain: String, iterations: Int) -> AccountAdministration {
-        AccountAdministration(store: router.storage.accounts, domains: [domain], iterations: iterations)
+    /// Accounts of `domain`, with passwords derived with `iterations`; changes are
+    /// audited as made in band from `address`.
+    static func administration(_ router: Router, domain: String, iterations: Int, address: String? = nil) -> AccountAdministration {
+        AccountAdministration(
+            store: router.storage.accounts, domains: [domain], iterations: iterations, audit: router.audit,
+            actor: .inBand(address: address))
     }
 
     /// The stanza error for an account operation that failed; storage faults are
