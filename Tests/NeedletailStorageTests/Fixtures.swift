@@ -1,5 +1,5 @@
 import NeedletailStorage
-import XMPPCore
+@testable import XMPPCore
 
 extension SCRAMKeys {
     /// Keys of a realistic shape whose bytes depend on `seed` and cover 0x00 and 0xFF.
@@ -29,20 +29,17 @@ extension StoredCredentials {
 }
 
 extension JID {
-    /// Parses a JID the test knows is valid.
-    static func fixture(_ string: String) -> JID {
-        do {
-            return try JID(string)
-        } catch {
-            fatalError("invalid fixture JID \(string): \(error)")
-        }
+    /// An account JID from parts already in normalized form (lowercase ASCII), so
+    /// no parsing can fail.
+    static func fixture(_ localpart: String, _ domain: String) -> JID {
+        JID(normalizedLocalpart: localpart, domainpart: domain, resourcepart: nil)
     }
 
-    static let juliet = JID.fixture("juliet@capulet.example")
-    static let nurse = JID.fixture("nurse@capulet.example")
-    static let romeo = JID.fixture("romeo@montague.example")
-    static let benvolio = JID.fixture("benvolio@montague.example")
-    static let mercutio = JID.fixture("mercutio@verona.example")
+    static let juliet = JID.fixture("juliet", "capulet.example")
+    static let nurse = JID.fixture("nurse", "capulet.example")
+    static let romeo = JID.fixture("romeo", "montague.example")
+    static let benvolio = JID.fixture("benvolio", "montague.example")
+    static let mercutio = JID.fixture("mercutio", "verona.example")
 }
 
 extension AccountStore {
