@@ -96,3 +96,10 @@ public struct RosterUpdate: Sendable, Hashable {
     /// Whether the roster item changed, which is when clients get a roster push.
     public var itemChanged: Bool { before.item != after.item }
 }
+
+extension RosterItem.Subscription {
+    /// The contact sees the user's presence: From or Both.
+    public var contactSeesUser: Bool { self == .from || self == .both }
+    /// The user sees the contact's presence: To or Both.
+    public var userSeesContact: Bool { self == .to || self == .both }
+}

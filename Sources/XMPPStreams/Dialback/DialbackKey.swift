@@ -13,20 +13,13 @@ public struct DialbackSecret: Sendable {
     /// A secret from configured or stored bytes; XEP-0185 §3 hashes it first so a
     /// short secret still makes a full-length HMAC key.
     public init(_ secret: [UInt8]) {
-        hashedSecret = Array(Self.hex(SHA256.hash(data: secret)).utf8)
+        hashedSecret = Array(SHA256.hash(data: secret).lowercaseHex.utf8)
     }
 
     /// The key for a stream from `originating` to `receiving` with this stream ID.
     public func key(receiving: String, originating: String, streamID: String) -> String {
         let message = Array((receiving + " " + originating + " " + streamID).utf8)
-        return Self.hex(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: hashedSecret)))
-    }
-
-    private static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + digits : digits
-        }.joined()
+        return HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: hashedSecret)).lowercaseHex
     }
 
     /// Whether `candidate` is the key for these names, compared in constant time.

@@ -132,15 +132,11 @@ public struct BlockingModule: ServerModule {
     /// ones get the current presence back (§3.3, §3.4).
     static func updatePresence(of account: JID, for jids: [JID], blocked: Bool, router: Router) async {
         guard let roster = try? await router.storage.rosters.roster(of: account) else { return }
-        let subscribers = roster.items.filter { $0.subscription == .from || $0.subscription == .both }.map(\.contact)
+        let subscribers = roster.items.filter(\.subscription.contactSeesUser).map(\.contact)
         let affected = subscribers.filter { contact in jids.contains { JIDPattern.matches($0, contact) } }
         for session in router.registry.sessions(of: account) {
-            guard let presence = session.lastPresence else { continue }
             for contact in affected {
-                var copy = blocked ? Presence(type: .unavailable) : presence
-                copy.setFrom(session.jid)
-                copy.setTo(contact)
-                await router.send(.presence(copy))
+                await router.sendPresence(of: session, to: contact, available: !blocked)
             }
         }
     }

@@ -85,6 +85,6 @@ public struct DiscoModule: ServerModule {
     static func mayDiscover(_ account: JID, requester: JID, router: Router) async -> Bool {
         if account == requester { return true }
         guard let item = try? await router.storage.rosters.entry(of: account, contact: requester).item else { return false }
-        return item.subscription == .from || item.subscription == .both
+        return item.subscription.contactSeesUser
     }
 }

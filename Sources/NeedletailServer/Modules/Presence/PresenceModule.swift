@@ -53,7 +53,7 @@ struct PresenceBroadcaster: Sendable {
         let user = sender.jid.bare
         let (isInitial, directedTo) = sender.broadcastPresence(presence)
         let roster = await roster(of: user)
-        let subscribers = roster.filter { $0.subscription == .from || $0.subscription == .both }.map(\.contact)
+        let subscribers = roster.filter(\.subscription.contactSeesUser).map(\.contact)
         for contact in subscribers {
             await send(presence, to: contact)
         }
@@ -73,7 +73,7 @@ struct PresenceBroadcaster: Sendable {
         }
         if isInitial {
             // §4.2.2: probe the contacts the user subscribes to.
-            for item in roster where item.subscription == .to || item.subscription == .both {
+            for item in roster where item.subscription.userSeesContact {
                 await probe(item.contact, for: sender)
             }
             for hook in router.modules.availableHooks {
@@ -111,7 +111,7 @@ struct PresenceBroadcaster: Sendable {
             }
             return
         }
-        let subscribers = await roster(of: user).filter { $0.subscription == .from || $0.subscription == .both }.map(\.contact)
+        let subscribers = await roster(of: user).filter(\.subscription.contactSeesUser).map(\.contact)
         for contact in Set(subscribers).union(directedTo) {
             await send(unavailable, to: contact)
         }
@@ -140,7 +140,7 @@ struct PresenceBroadcaster: Sendable {
         } catch {
             return  // no such account: nothing to tell
         }
-        guard let subscription = entry.item?.subscription, subscription == .from || subscription == .both else {
+        guard entry.item?.subscription.contactSeesUser == true else {
             return  // §4.3.2: an unauthorized probe reveals nothing
         }
         // Blocking either way (XEP-0191) and privacy lists (XEP-0016) hide presence

@@ -24,8 +24,8 @@ extension PrivacyChange {
         var revealedTo: [(session: ClientSession, contact: JID)] = []
         var hidden: [(session: ClientSession, contact: ClientSession)] = []
         var shown: [(session: ClientSession, contact: ClientSession)] = []
-        let subscribers = before.roster.filter { $0.value.subscription == .from || $0.value.subscription == .both }.keys
-        let publishers = before.roster.filter { $0.value.subscription == .to || $0.value.subscription == .both }.keys
+        let subscribers = before.roster.filter(\.value.subscription.contactSeesUser).keys
+        let publishers = before.roster.filter(\.value.subscription.userSeesContact).keys
             .filter(router.isLocal)
             .flatMap { router.registry.sessions(of: $0).filter(\.isAvailable) }
         for session in sessions {
@@ -34,7 +34,7 @@ extension PrivacyChange {
                 switch (before.action(for: .presenceOut, contact: contact, resource: resource),
                         after.action(for: .presenceOut, contact: contact, resource: resource)) {
                 case (.allow, .deny):
-                    await router.send(.presence(Presence(type: .unavailable, to: contact, from: session.jid)))
+                    await router.sendPresence(of: session, to: contact, available: false)
                 case (.deny, .allow):
                     revealedTo.append((session, contact))
                 case (.allow, .allow), (.deny, .deny):
@@ -54,10 +54,7 @@ extension PrivacyChange {
         cache.update(account, change)
 
         for (session, contact) in revealedTo {
-            guard var presence = session.lastPresence else { continue }
-            presence.setFrom(session.jid)
-            presence.setTo(contact)
-            await router.send(.presence(presence))
+            await router.sendPresence(of: session, to: contact)
         }
         for (session, contact) in hidden {
             session.deliver(Presence(type: .unavailable, to: session.jid, from: contact.jid).element)

@@ -94,17 +94,20 @@ public struct RosterModule: ServerModule {
         return request.result(payload: nil)
     }
 
-    /// The error reply for a storage failure, logged.
+    /// The error reply for a storage failure.
     static func failure(_ request: IQ, _ error: StorageError, router: Router) -> IQ {
-        let stanzaError: StanzaError
+        request.errorReply(stanzaError(for: error, router: router)) ?? request
+    }
+
+    /// The stanza error for a roster storage failure; a backend fault is logged.
+    static func stanzaError(for error: StorageError, router: Router) -> StanzaError {
         switch error.code {
-        case .quotaExceeded: stanzaError = .policyViolation("the roster is full")
-        case .notFound: stanzaError = .itemNotFound("no such account")
+        case .quotaExceeded: return .policyViolation("the roster is full")
+        case .notFound: return .itemNotFound("no such account")
         default:
             router.logger.error("roster storage failed", metadata: ["error": "\(error)"])
-            stanzaError = .internalServerError()
+            return .internalServerError()
         }
-        return request.errorReply(stanzaError) ?? request
     }
 }
 

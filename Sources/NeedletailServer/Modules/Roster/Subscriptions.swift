@@ -31,7 +31,7 @@ struct Subscriptions: Sendable {
                 SubscriptionStateMachine.outbound(request, entry: entry, contact: contact).entry
             }
         } catch {
-            router.bounce(.presence(presence), storageError(error), to: sender)
+            router.bounce(.presence(presence), RosterModule.stanzaError(for: error, router: router), to: sender)
             return
         }
         let outcome = SubscriptionStateMachine.outbound(request, entry: update.before, contact: contact)
@@ -93,12 +93,12 @@ struct Subscriptions: Sendable {
             entry.item == nil ? nil : RosterEntry()
         }
         guard let item = update.before.item else { return false }
-        if item.subscription == .to || item.subscription == .both || item.pendingOut {
+        if item.subscription.userSeesContact || item.pendingOut {
             await deliver(Presence(type: .unsubscribe, to: contact, from: user), .unsubscribe, from: user, to: contact)
         }
-        if item.subscription == .from || item.subscription == .both || update.before.pendingIn != nil {
+        if item.subscription.contactSeesUser || update.before.pendingIn != nil {
             await deliver(Presence(type: .unsubscribed, to: contact, from: user), .unsubscribed, from: user, to: contact)
-            if item.subscription == .from || item.subscription == .both {
+            if item.subscription.contactSeesUser {
                 await sendPresence(.unavailable, of: user, to: contact)
             }
         }
@@ -140,22 +140,7 @@ struct Subscriptions: Sendable {
     /// `unavailable`, sent to `target` (RFC 6121 §3.1.5, §3.2.2, §3.3.3).
     private func sendPresence(_ kind: SubscriptionStateMachine.Outcome.PresenceToContact, of account: JID, to target: JID) async {
         for session in router.registry.sessions(of: account) {
-            guard var presence = session.lastPresence else { continue }
-            if kind == .unavailable {
-                presence = Presence(type: .unavailable, from: session.jid)
-            }
-            presence.setTo(target)
-            presence.setFrom(session.jid)
-            await router.send(.presence(presence))
-        }
-    }
-
-    private func storageError(_ error: StorageError) -> StanzaError {
-        switch error.code {
-        case .quotaExceeded: return .policyViolation("the roster is full")
-        default:
-            router.logger.error("roster storage failed", metadata: ["error": "\(error)"])
-            return .internalServerError()
+            await router.sendPresence(of: session, to: target, available: kind == .available)
         }
     }
 }

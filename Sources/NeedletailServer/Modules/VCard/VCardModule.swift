@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NeedletailStorage
 import XMPPCore
+import XMPPStreams
 
 /// XEP-0054 vcard-temp, stored per account, with XEP-0153 avatar hashes: the
 /// server keeps the SHA-1 of the vCard's photo and adds it to the owner's
@@ -74,9 +75,6 @@ public struct VCardModule: ServerModule {
             .childText("BINVAL", namespace: Namespace.vcard),
             let data = Data(base64Encoded: binval.filter { !$0.isWhitespace })
         else { return "" }
-        return Insecure.SHA1.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Insecure.SHA1.hash(data: data).lowercaseHex
     }
 }
