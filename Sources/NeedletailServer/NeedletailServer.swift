@@ -16,6 +16,8 @@ public final class NeedletailServer: Service {
     let context: ServerContext
     let database: SQLiteDatabase
     let connections = ConnectionTracker()
+    /// The server-to-server links; nil with federation off.
+    let federation: FederationService?
     private let group: any EventLoopGroup
     private let listeners = Mutex<[any Channel]>([])
     private let logger: Logger
@@ -39,15 +41,21 @@ public final class NeedletailServer: Service {
         let storage = ServerStorage(
             accounts: SQLiteAccountStore(database: database), rosters: SQLiteRosterStore(database: database),
             offline: SQLiteOfflineStore(database: database), accountData: SQLiteAccountDataStore(database: database))
+        let serverSecret = try ServerSecret.load(dataDirectory: configuration.storage.dataDirectory)
+        let federation = configuration.federation.isEnabled ? FederationService(
+            configuration: configuration.federation, hostedDomains: Set(configuration.domains), serverSecret: serverSecret,
+            tls: tls?.federation, roots: try FederationTrust.roots(caFile: configuration.federation.trustedCAFile),
+            group: group, connections: connections, logger: logger) : nil
+        self.federation = federation
         let router = Router(
             registry: registry, hostedDomains: Set(configuration.domains),
             modules: ModuleRegistry(modules: configuration.modules.enabled(passwordIterations: configuration.authentication.iterations)),
-            storage: storage, logger: routerLogger, audit: audit ?? .make(enabled: configuration.auditEnabled))
+            storage: storage, logger: routerLogger, audit: audit ?? .make(enabled: configuration.auditEnabled),
+            federation: federation)
+        federation?.attach(router)
         self.context = ServerContext(
             configuration: configuration, registry: registry, router: router,
-            accounts: storage.accounts, tls: tls,
-            unknownUserSecret: try ServerSecret.load(dataDirectory: configuration.storage.dataDirectory),
-            logger: logger)
+            accounts: storage.accounts, tls: tls, unknownUserSecret: serverSecret, logger: logger)
     }
 
     /// The session registry: who is online.
@@ -62,6 +70,10 @@ public final class NeedletailServer: Service {
     public func start() async throws -> [SocketAddress] {
         var bound: [any Channel] = []
         for listener in context.configuration.listeners {
+            if listener.kind == .s2s, federation == nil {
+                logger.info("federation is off; not listening for servers", metadata: ["port": "\(listener.port)"])
+                continue
+            }
             if listener.tls != .trustedPlaintext, context.tls == nil {
                 throw ServerStartError("the listener on port \(listener.port) needs TLS, but no certificate is available")
             }
@@ -79,17 +91,31 @@ public final class NeedletailServer: Service {
         let context = self.context
         let connections = self.connections
         let mode = listener.tls
+        let kind = listener.kind
+        let federation = self.federation
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if mode == .direct, let tls = context.tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext))
+                    switch kind {
+                    case .c2s:
+                        if mode == .direct, let tls = context.tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(
+                            C2SHandler(server: context, tls: mode, peer: channel.remoteAddress, connections: connections))
+                    case .s2s:
+                        guard let federation else { throw ServerStartError("federation is off") }
+                        let handler = S2SInboundHandler(
+                            service: federation, router: context.router, tls: mode, peer: channel.remoteAddress)
+                        if mode == .direct, let tls = context.tls {
+                            try channel.pipeline.syncOperations.addHandler(S2SInboundHandler.makeTLSHandler(
+                                tls: tls.federation, validation: federation.validation, names: handler.peerNames))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler)
                     }
-                    try channel.pipeline.syncOperations.addHandler(
-                        C2SHandler(server: context, tls: mode, peer: channel.remoteAddress, connections: connections))
                 }
             }
         return try await bootstrap.bind(host: listener.host, port: listener.port).get()
@@ -127,6 +153,7 @@ public final class NeedletailServer: Service {
             channel.close(promise: nil)
         }
         connections.broadcast(.close(StreamError(.systemShutdown, text: "the server is shutting down")))
+        federation?.closeAll()
     }
 
     private func finishShutdown() async {

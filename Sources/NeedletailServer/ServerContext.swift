@@ -35,6 +35,8 @@ public protocol TLSContextProvider: Sendable {
     var serverContext: NIOSSLContext { get }
     /// `tls-server-end-point` data of each hosted domain's certificate (RFC 5929).
     var channelBindings: [String: ChannelBinding] { get }
+    /// TLS for server-to-server streams, both directions.
+    var federation: FederationTLS { get }
 }
 
 extension StoredCredentials {

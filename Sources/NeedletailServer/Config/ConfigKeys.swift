@@ -2,8 +2,12 @@
 /// and what "unknown key" problems compare against. The example file
 /// (`needletail.example.toml`) documents each of them.
 enum ConfigKeys {
-    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication", "modules", "audit"]
+    static let topLevel = ["domains", "log_level", "listeners", "tls", "storage", "limits", "authentication", "modules", "federation", "audit"]
     static let audit = ["enabled"]
+    static let federation = [
+        "enabled", "require_valid_certificates", "trusted_ca_file", "allowed_domains", "denied_domains", "routes",
+        "idle_timeout_seconds", "connect_timeout_seconds", "dialback_secret", "max_stanza_bytes",
+    ]
     static let listener = ["kind", "host", "port", "tls"]
     static let tls = ["certificates"]
     static let certificate = ["certificate", "key"]

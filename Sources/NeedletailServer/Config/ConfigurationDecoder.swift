@@ -69,6 +69,9 @@ enum ConfigurationDecoder {
         if let modules = top.table("modules", name: "the [modules] table", problems: &problems) {
             configuration.modules = decodeModules(modules, problems: &problems)
         }
+        if let federation = top.table("federation", name: "the [federation] table", problems: &problems) {
+            configuration.federation = decodeFederation(federation, problems: &problems)
+        }
         if let audit = top.table("audit", name: "the [audit] table", problems: &problems) {
             if let enabled = audit.bool("enabled", problems: &problems) {
                 configuration.auditEnabled = enabled
@@ -102,8 +105,13 @@ enum ConfigurationDecoder {
                 ))
             }
         }
-        // The port defaults by TLS mode: 5223 for direct TLS (XEP-0368), 5222 otherwise (RFC 6120 §14.7).
-        let port = table.integer("port", problems: &problems) ?? (mode == .direct ? 5223 : 5222)
+        // The port defaults by kind and TLS mode (RFC 6120 §14.7, XEP-0368): 5222
+        // and 5223 for clients, 5269 and 5270 for servers.
+        let defaultPort = switch kind {
+        case .c2s: mode == .direct ? 5223 : 5222
+        case .s2s: mode == .direct ? 5270 : 5269
+        }
+        let port = table.integer("port", problems: &problems) ?? defaultPort
         let host = table.string("host", problems: &problems) ?? "::"
         problems += table.unknownKeys(known: ConfigKeys.listener)
         return ListenerConfiguration(kind: kind, host: host, port: port, tls: mode)

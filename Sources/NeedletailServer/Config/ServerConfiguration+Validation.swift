@@ -24,6 +24,7 @@ extension ServerConfiguration {
         problems += validateLimits()
         problems += validateModules()
         problems += validateAuthentication()
+        problems += validateFederation()
         return problems
     }
 

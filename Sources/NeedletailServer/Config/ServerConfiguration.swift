@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var authentication: AuthenticationConfiguration
     /// Which modules run, and their settings.
     public var modules: ModulesConfiguration
+    /// Server-to-server: policy, peer authentication, routes.
+    public var federation: FederationConfiguration
     /// Whether security events go to the audit log (label `needletail.audit`).
     public var auditEnabled: Bool
     /// The least severe level logged.
@@ -34,10 +36,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         limits: LimitsConfiguration = LimitsConfiguration(),
         authentication: AuthenticationConfiguration = AuthenticationConfiguration(),
         modules: ModulesConfiguration = ModulesConfiguration(),
+        federation: FederationConfiguration = FederationConfiguration(),
         auditEnabled: Bool = true,
         logLevel: Logger.Level = .info
     ) {
         self.auditEnabled = auditEnabled
+        self.federation = federation
         self.modules = modules
         self.domains = domains
         self.listeners = listeners
@@ -51,10 +55,10 @@ public struct ServerConfiguration: Sendable, Hashable {
 
 /// One listening socket.
 public struct ListenerConfiguration: Sendable, Hashable {
-    /// What connects here. Only client-to-server today; server-to-server and
-    /// components come with federation.
+    /// What connects here: clients, or other servers (RFC 6120 over 5269).
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case c2s
+        case s2s
     }
 
     public var kind: Kind
@@ -72,10 +76,12 @@ public struct ListenerConfiguration: Sendable, Hashable {
         self.tls = tls
     }
 
-    /// 5222 with STARTTLS required and 5223 with direct TLS (XEP-0368), on all addresses.
+    /// 5222 with STARTTLS required and 5223 with direct TLS (XEP-0368) for
+    /// clients, 5269 with STARTTLS required for servers, on all addresses.
     public static let defaults: [ListenerConfiguration] = [
         ListenerConfiguration(port: 5222, tls: .required),
         ListenerConfiguration(port: 5223, tls: .direct),
+        ListenerConfiguration(kind: .s2s, port: 5269, tls: .required),
     ]
 }
 

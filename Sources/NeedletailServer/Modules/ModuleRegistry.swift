@@ -22,6 +22,8 @@ public struct ModuleRegistry: Sendable {
     public let names: [String]
     let presenceHandler: PresenceHandler?
     let subscriptionHandler: SubscriptionHandler?
+    let inboundSubscriptionHandler: InboundSubscriptionHandler?
+    let probeHandler: ProbeHandler?
     let undeliverableMessageHandler: UndeliverableMessageHandler?
     let availableHooks: [SessionHook]
     let endedHooks: [SessionHook]
@@ -59,6 +61,8 @@ public struct ModuleRegistry: Sendable {
         names = modules.map { type(of: $0).name }
         presenceHandler = registrar.presenceHandler
         subscriptionHandler = registrar.subscriptionHandler
+        inboundSubscriptionHandler = registrar.inboundSubscriptionHandler
+        probeHandler = registrar.probeHandler
         undeliverableMessageHandler = registrar.undeliverableMessageHandler
         availableHooks = registrar.availableHooks
         endedHooks = registrar.endedHooks

@@ -32,7 +32,7 @@ public enum IQAddressee: Sendable, Hashable {
 /// `service-unavailable`). The sender's further input waits until it returns, so
 /// a client's requests take effect in the order it sent them.
 public typealias IQHandler = @Sendable (
-    _ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession, _ router: Router
+    _ request: IQ, _ addressee: IQAddressee, _ sender: Requester, _ router: Router
 ) async -> IQ?
 
 /// A presence stanza from a local client, `from` already stamped: its own
@@ -47,6 +47,17 @@ public typealias PresenceHandler = @Sendable (
 public typealias SubscriptionHandler = @Sendable (
     _ presence: Presence, _ contact: JID, _ sender: ClientSession, _ router: Router
 ) async -> Void
+
+/// A subscription stanza from another server's entity `contact` (a bare JID)
+/// for the local account `account` (RFC 6121 §3, the contact's-server side).
+public typealias InboundSubscriptionHandler = @Sendable (
+    _ presence: Presence, _ request: SubscriptionRequest, _ contact: JID, _ account: JID, _ router: Router
+) async -> Void
+
+/// A presence probe from another server's entity about the local account
+/// `account` (RFC 6121 §4.3.2): answered with the account's presence when the
+/// prober may see it.
+public typealias ProbeHandler = @Sendable (_ prober: Requester, _ account: JID, _ router: Router) async -> Void
 
 /// A message for a local account none of whose resources can take it (RFC 6121
 /// §8.5.2.2.1): nil when the module took charge of it (stored it offline), or the
@@ -146,6 +157,8 @@ public struct ModuleRegistrar {
     var streamFeatures: [XMPPElement] = []
     var presenceHandler: PresenceHandler?
     var subscriptionHandler: SubscriptionHandler?
+    var inboundSubscriptionHandler: InboundSubscriptionHandler?
+    var probeHandler: ProbeHandler?
     var undeliverableMessageHandler: UndeliverableMessageHandler?
     var availableHooks: [SessionHook] = []
     var endedHooks: [SessionHook] = []
@@ -161,6 +174,21 @@ public struct ModuleRegistrar {
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
         iqHandlers[Key(type: type, name: name, namespace: namespace)] = handler
+    }
+
+    /// Handles IQs only an account's own sessions may send (roster, privacy lists,
+    /// blocking, private storage, registration): a remote entity asking gets
+    /// `forbidden`, as RFC 6121 §2.1.5 says of another user's roster.
+    public mutating func ownAccountIQ(
+        _ type: IQType, _ name: String, namespace: String,
+        handler: @escaping @Sendable (_ request: IQ, _ addressee: IQAddressee, _ sender: ClientSession, _ router: Router) async -> IQ?
+    ) {
+        iq(type, name, namespace: namespace) { request, addressee, sender, router in
+            guard let session = sender.session else {
+                return request.errorReply(StanzaError.forbidden("only the account's own clients may ask this"))
+            }
+            return await handler(request, addressee, session, router)
+        }
     }
 
     /// Advertises a service discovery feature of the server (XEP-0030) for as long as the module is loaded.
@@ -210,6 +238,16 @@ public struct ModuleRegistrar {
     /// Takes charge of subscription stanzas (one module does).
     public mutating func onSubscription(_ handler: @escaping SubscriptionHandler) {
         subscriptionHandler = handler
+    }
+
+    /// Takes charge of subscription stanzas from other servers (one module does).
+    public mutating func onInboundSubscription(_ handler: @escaping InboundSubscriptionHandler) {
+        inboundSubscriptionHandler = handler
+    }
+
+    /// Answers presence probes from other servers (one module does).
+    public mutating func onProbe(_ handler: @escaping ProbeHandler) {
+        probeHandler = handler
     }
 
     /// Takes charge of messages no resource can take (one module does).

@@ -22,13 +22,16 @@ public struct Router: Sendable {
     public let requests = ServerRequests()
     /// Security events (account changes) for the audit log.
     public let audit: AuditLog
+    /// The server-to-server links; nil when federation is off.
+    public let federation: (any RemoteDelivery)?
     let logger: Logger
 
     public init(
         registry: SessionRegistry, hostedDomains: Set<String>, modules: ModuleRegistry, storage: ServerStorage,
-        logger: Logger, startedAt: Date = Date(), audit: AuditLog = .off
+        logger: Logger, startedAt: Date = Date(), audit: AuditLog = .off, federation: (any RemoteDelivery)? = nil
     ) {
         self.audit = audit
+        self.federation = federation
         self.registry = registry
         self.hostedDomains = hostedDomains
         self.modules = modules
@@ -80,18 +83,21 @@ public struct Router: Sendable {
             return routePresence(presence, to: to, from: sender)
         }
 
+        let requester = Requester(sender)
         switch decide(stanza, to: to, sender: sender.jid) {
         case .deliver(let sessions):
-            deliver(stanza, from: sender.jid, to: sessions, bounceTo: sender)
+            deliver(stanza, from: sender.jid, to: sessions, bounceTo: requester)
         case .bounce(let error):
-            bounce(stanza, error, to: sender)
+            bounce(stanza, error, to: requester)
         case .undeliverable(let account):
             let message = stanza
-            return { await undeliverable(message, to: account, bounceTo: sender) }
+            return { await undeliverable(message, to: account, bounceTo: requester) }
         case .handleForAccount(let account):
-            return answer(stanza, addressee: .account(account), sender: sender)
+            return answer(stanza, addressee: .account(account), sender: requester)
         case .handleForServer:
-            return answer(stanza, addressee: .server(to?.domain ?? sender.jid.domain), sender: sender)
+            return answer(stanza, addressee: .server(to?.domain ?? sender.jid.domain), sender: requester)
+        case .remote(let domain):
+            sendRemote(stanza, to: domain, bounceTo: requester)
         case .ownPresence:
             break  // presence went to routePresence
         case .drop:
@@ -139,7 +145,7 @@ public struct Router: Sendable {
     /// Each receiving session is asked about by its full JID, so a filter can
     /// apply per session (XEP-0016 active lists); the sender hears of a refusal
     /// only when no session took the stanza.
-    private func deliver(_ stanza: Stanza, from: JID, to sessions: [ClientSession], bounceTo sender: ClientSession?) {
+    func deliver(_ stanza: Stanza, from: JID, to sessions: [ClientSession], bounceTo sender: Requester?) {
         var bytes: ByteBuffer?
         var refusal: StanzaError?
         for session in sessions {
@@ -159,7 +165,7 @@ public struct Router: Sendable {
 
     /// A message for an account with no resource to take it: the offline module's,
     /// or `service-unavailable` (RFC 6121 §8.5.2.2.1).
-    private func undeliverable(_ stanza: Stanza, to account: JID, bounceTo sender: ClientSession?) async {
+    func undeliverable(_ stanza: Stanza, to account: JID, bounceTo sender: Requester?) async {
         guard case .message(let message) = stanza else { return }
         await prepare(account)
         if let from = stanza.fromAttribute.flatMap({ try? JID($0) }),
@@ -195,12 +201,39 @@ public struct Router: Sendable {
 
     /// Sends the sender the error reply to `stanza` (RFC 6120 §8.3.1); never answers an error.
     func bounce(_ stanza: Stanza, _ error: StanzaError, to sender: ClientSession) {
+        bounce(stanza, error, to: Requester(sender))
+    }
+
+    /// Sends the error reply to `stanza` back the way it came: to the local
+    /// session, or over server-to-server to the remote sender.
+    func bounce(_ stanza: Stanza, _ error: StanzaError, to sender: Requester) {
         guard let reply = stanza.errorReply(error) else { return }
-        sender.deliver(reply.element)
+        self.reply(reply, to: sender)
+    }
+
+    /// Writes an answer to whoever asked.
+    public func reply(_ answer: Stanza, to sender: Requester) {
+        if let session = sender.session {
+            session.deliver(answer.element)
+        } else {
+            sendRemote(answer, to: sender.jid.domainpart, bounceTo: nil)
+        }
+    }
+
+    /// A stanza for another server: over the server-to-server link to `domain`,
+    /// or, with federation off, refused with `remote-server-not-found` (RFC 6120 §8.3.3.16).
+    func sendRemote(_ stanza: Stanza, to domain: String, bounceTo sender: Requester?) {
+        guard let federation else {
+            if let sender, sender.session != nil {
+                bounce(stanza, StanzaError.remoteServerNotFound("this server does not federate"), to: sender)
+            }
+            return
+        }
+        federation.send(stanza, to: domain)
     }
 
     /// An IQ the server answers (RFC 6120 §8.4: an unknown payload is `service-unavailable`).
-    private func answer(_ stanza: Stanza, addressee: IQAddressee, sender: ClientSession) -> PendingWork? {
+    func answer(_ stanza: Stanza, addressee: IQAddressee, sender: Requester) -> PendingWork? {
         guard case .iq(let iq) = stanza else { return nil }
         guard iq.type?.isRequest == true else {
             // Results and errors to the server answer its own requests, or end here.
@@ -226,7 +259,7 @@ public struct Router: Sendable {
             case .account(let account): reply.setFrom(account == sender.jid.bare && iq.toAttribute == nil ? nil : account)
             }
             reply.setTo(sender.jid)
-            sender.deliver(reply.element)
+            self.reply(.iq(reply), to: sender)
         }
     }
 
@@ -242,7 +275,7 @@ public struct Router: Sendable {
             logger.error("a module sent a stanza without valid 'from' and 'to'")
             return
         }
-        let origin = from.isFull ? registry.session(for: from) : nil
+        let origin = (from.isFull ? registry.session(for: from) : nil).map(Requester.init)
         if isLocal(from), case .refuse(let error) = modules.verdict(stanza, from: from, to: to, .outbound) {
             if let error, let origin { bounce(stanza, error, to: origin) }
             return
@@ -254,6 +287,8 @@ public struct Router: Sendable {
             if let origin { bounce(stanza, error, to: origin) }
         case .undeliverable(let account):
             await undeliverable(stanza, to: account, bounceTo: origin)
+        case .remote(let domain):
+            sendRemote(stanza, to: domain, bounceTo: origin)
         case .handleForAccount, .handleForServer, .ownPresence, .drop:
             break
         }

@@ -17,6 +17,8 @@ enum RoutingDecision: Sendable {
     case handleForAccount(JID)
     /// The server answers for itself (an IQ to the domain).
     case handleForServer
+    /// For another server: over server-to-server to this domain.
+    case remote(String)
     /// The client's own broadcast presence (no `to`, RFC 6121 §4.2, §4.4).
     case ownPresence
     /// Ignore it, as the RFC says for this case (never an error to an error).
@@ -38,8 +40,8 @@ extension Router {
             }
         }
         guard hostedDomains.contains(to.domainpart) else {
-            // No server-to-server yet: the remote domain cannot be reached (RFC 6120 §8.3.3.16).
-            return stanza.isError ? .drop : .bounce(StanzaError.remoteServerNotFound("this server does not federate yet"))
+            // RFC 6120 §10.4: another domain; errors go too, they answer the remote's stanzas.
+            return .remote(to.domainpart)
         }
         guard to.localpart != nil else {
             switch stanza {

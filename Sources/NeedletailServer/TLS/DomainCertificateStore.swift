@@ -23,6 +23,9 @@ public struct DomainCertificateStore: Sendable {
     public let defaultDomain: String
     /// A context that picks each handshake's certificate by SNI.
     public let sniContext: NIOSSLContext
+    /// The same for peer servers, asking for their certificate, and a client
+    /// context per domain for connecting to them.
+    public let federation: FederationTLS
 
     /// Loads, or generates on first start, the certificate of every domain of
     /// `configuration` (see `DomainCertificateLoader` for the order of sources).
@@ -53,6 +56,7 @@ public struct DomainCertificateStore: Sendable {
                 key: first.privateKey,
                 sniCallback: Self.sniCallback(certificates: self.certificates)
             )
+            self.federation = try FederationTLS(certificates: certificates)
         } catch {
             throw CertificateError(.contextFailed, "TLS refused the server name indication context: \(error)")
         }

@@ -73,4 +73,11 @@ public struct XMLNamespaceContext: Sendable, Hashable {
     /// Inside a server-to-server stream: `jabber:server` default, `stream:` bound.
     public static let serverStream = XMLNamespaceContext(
         defaultNamespace: Namespace.server, prefixes: [NamespaceBinding(prefix: "stream", namespace: Namespace.stream)])
+    /// Inside a server-to-server stream whose header also binds `db:` (XEP-0220
+    /// writes dialback elements with that prefix).
+    public static let serverStreamWithDialback = XMLNamespaceContext(
+        defaultNamespace: Namespace.server, prefixes: [
+            NamespaceBinding(prefix: "stream", namespace: Namespace.stream),
+            NamespaceBinding(prefix: "db", namespace: Namespace.dialback),
+        ])
 }

@@ -9,6 +9,10 @@ extension XMPPElement {
     /// element back exactly (parse → serialize → parse is an identity).
     public func write(into buffer: inout ByteBuffer, context: XMLNamespaceContext = .none) {
         var writer = XMLWriter(prefixes: context.prefixes)
+        if namespace != context.defaultNamespace, Stanza.namespaces.contains(namespace),
+           Stanza.namespaces.contains(context.defaultNamespace) {
+            writer.stanzaNamespaceRewrite = (namespace, context.defaultNamespace)
+        }
         writer.write(self, defaultNamespace: context.defaultNamespace, into: &buffer)
     }
 
@@ -65,20 +69,33 @@ struct XMLWriter {
     var prefixes: [NamespaceBinding]
     var generatedPrefixes = 0
 
+    /// RFC 6120 §4.8.3: `jabber:client`, `jabber:server` (and a component's
+    /// namespace) qualify the same stanzas on different streams; a stanza routed
+    /// from one kind of stream to another takes the namespace of the stream it is
+    /// written on, it and its children in its namespace (`<body/>`, `<error/>`).
+    var stanzaNamespaceRewrite: (from: String, to: String)?
+
+    /// The namespace `element` is written in.
+    func namespace(of element: XMPPElement) -> String {
+        if let rewrite = stanzaNamespaceRewrite, element.namespace == rewrite.from { return rewrite.to }
+        return element.namespace
+    }
+
     mutating func write(_ element: XMPPElement, defaultNamespace: String, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("<")
         var childDefault = defaultNamespace
         var prefix: String?
-        if element.namespace != defaultNamespace {
-            if !element.namespace.isEmpty, let bound = prefixes.last(where: { $0.namespace == element.namespace }) {
+        let namespace = namespace(of: element)
+        if namespace != defaultNamespace {
+            if !namespace.isEmpty, let bound = prefixes.last(where: { $0.namespace == namespace }) {
                 prefix = bound.prefix
                 buffer.writeString(bound.prefix)
                 buffer.writeStaticString(":")
                 buffer.writeString(element.name)
             } else {
                 buffer.writeString(element.name)
-                writeAttribute("xmlns", element.namespace, into: &buffer)
-                childDefault = element.namespace
+                writeAttribute("xmlns", namespace, into: &buffer)
+                childDefault = namespace
             }
         } else {
             buffer.writeString(element.name)

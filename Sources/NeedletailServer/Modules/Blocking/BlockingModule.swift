@@ -60,7 +60,7 @@ public struct BlockingModule: ServerModule {
                 }
             }
         }
-        registrar.iq(.get, "blocklist", namespace: Namespace.blocking) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.get, "blocklist", namespace: Namespace.blocking) { request, addressee, sender, router in
             guard case .account(let account) = addressee, account == sender.jid.bare else {
                 return request.errorReply(StanzaError.forbidden("the blocklist is the account's own"))
             }
@@ -71,10 +71,10 @@ public struct BlockingModule: ServerModule {
                 list.map { XMPPElement("item", namespace: Namespace.blocking, ["jid": $0]) }
             })
         }
-        registrar.iq(.set, "block", namespace: Namespace.blocking) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "block", namespace: Namespace.blocking) { request, addressee, sender, router in
             await Self.change(request, addressee: addressee, sender: sender, router: router, cache: cache, blocking: true)
         }
-        registrar.iq(.set, "unblock", namespace: Namespace.blocking) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "unblock", namespace: Namespace.blocking) { request, addressee, sender, router in
             await Self.change(request, addressee: addressee, sender: sender, router: router, cache: cache, blocking: false)
         }
     }

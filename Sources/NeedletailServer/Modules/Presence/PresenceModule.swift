@@ -22,6 +22,9 @@ public struct PresenceModule: ServerModule {
                 await broadcaster.broadcast(presence, from: sender)
             }
         }
+        registrar.onProbe { prober, account, router in
+            await PresenceBroadcaster(router: router).probe(account, for: prober)
+        }
         registrar.onSessionEnded { session, router in
             await PresenceBroadcaster(router: router).sessionEnded(session)
         }
@@ -74,7 +77,7 @@ struct PresenceBroadcaster: Sendable {
         if isInitial {
             // §4.2.2: probe the contacts the user subscribes to.
             for item in roster where item.subscription.userSeesContact {
-                await probe(item.contact, for: sender)
+                await probe(item.contact, for: Requester(sender))
             }
             for hook in router.modules.availableHooks {
                 await hook(sender, router)
@@ -86,7 +89,7 @@ struct PresenceBroadcaster: Sendable {
     func directed(_ presence: Presence, to: JID, from sender: ClientSession) async {
         switch presence.type {
         case .probe?:
-            await probe(to.bare, for: sender)
+            await probe(to.bare, for: Requester(sender))
         case .available?:
             sender.directedPresence(to: to, available: true)
             await router.send(.presence(presence))
@@ -123,13 +126,13 @@ struct PresenceBroadcaster: Sendable {
         await recordLastActivityIfOffline(user, status: nil)
     }
 
-    /// A probe of `contact` on behalf of the session's user (§4.3): a local contact
-    /// is answered here, from the last presence of each of its available
+    /// A probe of `contact` on behalf of a local session's user or a remote
+    /// prober (§4.3): a remote contact's server is asked; a local contact is answered here, from the last presence of each of its available
     /// resources, if the contact lets the user see it (From or Both in the
     /// contact's roster); with `unavailable` and the last logout time when none is
     /// available (§4.3.2).
-    func probe(_ contact: JID, for session: ClientSession) async {
-        let user = session.jid.bare
+    func probe(_ contact: JID, for prober: Requester) async {
+        let user = prober.jid.bare
         guard router.isLocal(contact) else {
             await router.send(.presence(Presence(type: .probe, to: contact, from: user)))
             return
@@ -147,29 +150,29 @@ struct PresenceBroadcaster: Sendable {
         // as a missing subscription does. Each answer is judged as if the contact's
         // session sent it to the asking session, so the lists that apply to those
         // two sessions decide.
-        let probe = Presence(type: .probe, to: contact, from: session.jid)
-        guard router.permits(.presence(probe), from: session.jid, to: contact) else { return }
+        let probe = Presence(type: .probe, to: contact, from: prober.jid)
+        guard router.permits(.presence(probe), from: prober.jid, to: contact) else { return }
         var answered = false
         var hidden = false
         for other in router.registry.sessions(of: contact) {
             guard var presence = other.lastPresence else { continue }
             presence.setFrom(other.jid)
-            presence.setTo(session.jid)
-            guard router.permits(.presence(presence), from: other.jid, to: session.jid) else {
+            presence.setTo(prober.jid)
+            guard router.permits(.presence(presence), from: other.jid, to: prober.jid) else {
                 hidden = true
                 continue
             }
-            session.deliver(presence.element)
+            router.reply(.presence(presence), to: prober)
             answered = true
         }
         if !answered, !hidden {
-            var presence = Presence(type: .unavailable, to: session.jid, from: contact)
-            guard router.permits(.presence(presence), from: contact, to: session.jid) else { return }
+            var presence = Presence(type: .unavailable, to: prober.jid, from: contact)
+            guard router.permits(.presence(presence), from: contact, to: prober.jid) else { return }
             if let last = try? await router.storage.accounts.lastActivity(localpart: contact.localpart ?? "", domain: contact.domainpart) {
                 if let status = last.status { presence.setStatus(status, language: nil) }
                 presence.element.append(DelayStamp.element(last.date, from: contact.domain))
             }
-            session.deliver(presence.element)
+            router.reply(.presence(presence), to: prober)
         }
     }
 

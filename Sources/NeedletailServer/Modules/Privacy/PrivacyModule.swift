@@ -53,10 +53,10 @@ public struct PrivacyModule: ServerModule {
         registrar.filterDelivery { stanza, sender, recipient, direction in
             Self.verdict(stanza, sender: sender, recipient: recipient, direction, cache: cache)
         }
-        registrar.iq(.get, "query", namespace: Namespace.privacy) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.get, "query", namespace: Namespace.privacy) { request, addressee, sender, router in
             await PrivacyRequests(router: router, cache: cache).get(request, addressee: addressee, sender: sender)
         }
-        registrar.iq(.set, "query", namespace: Namespace.privacy) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "query", namespace: Namespace.privacy) { request, addressee, sender, router in
             await PrivacyRequests(router: router, cache: cache).set(request, addressee: addressee, sender: sender)
         }
     }

@@ -13,7 +13,7 @@ public struct PrivateStorageModule: ServerModule {
 
     public func register(_ registrar: inout ModuleRegistrar) {
         registrar.feature(Namespace.privateStorage)
-        registrar.iq(.get, "query", namespace: Namespace.privateStorage) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.get, "query", namespace: Namespace.privateStorage) { request, addressee, sender, router in
             let element: XMPPElement
             switch Self.payload(of: request, addressee: addressee, sender: sender) {
             case .success(let payload): element = payload
@@ -29,7 +29,7 @@ public struct PrivateStorageModule: ServerModule {
             let answer = stored.flatMap { XMPPElement(storedBytes: $0) } ?? XMPPElement(element.name, namespace: element.namespace)
             return request.result(payload: XMPPElement("query", namespace: Namespace.privateStorage) { answer })
         }
-        registrar.iq(.set, "query", namespace: Namespace.privateStorage) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "query", namespace: Namespace.privateStorage) { request, addressee, sender, router in
             let element: XMPPElement
             switch Self.payload(of: request, addressee: addressee, sender: sender) {
             case .success(let payload): element = payload

@@ -38,11 +38,11 @@ public struct RegistrationModule: ServerModule {
                 await Self.answerUnauthenticated(request, client: client, router: router, throttle: throttle, iterations: iterations)
             }
         }
-        registrar.iq(.get, "query", namespace: Namespace.register) { request, addressee, sender, _ in
+        registrar.ownAccountIQ(.get, "query", namespace: Namespace.register) { request, addressee, sender, _ in
             guard Self.isOwnServer(addressee, of: sender) else { return nil }
             return request.result(payload: RegistrationQuery.registered(sender.jid.bare))
         }
-        registrar.iq(.set, "query", namespace: Namespace.register) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "query", namespace: Namespace.register) { request, addressee, sender, router in
             guard Self.isOwnServer(addressee, of: sender) else { return nil }
             let query = RegistrationQuery(request.payload)
             let outcome = query.isRemoval

@@ -22,14 +22,17 @@ public struct RosterModule: ServerModule {
         // RFC 6121 §2.6.1 and §3.4.1: versioning and pre-approval are stream features.
         registrar.streamFeature(XMPPElement("ver", namespace: Namespace.rosterVersioning))
         registrar.streamFeature(XMPPElement("sub", namespace: Namespace.preApproval))
-        registrar.iq(.get, "query", namespace: Namespace.roster) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.get, "query", namespace: Namespace.roster) { request, addressee, sender, router in
             await Self.get(request, addressee: addressee, sender: sender, router: router)
         }
-        registrar.iq(.set, "query", namespace: Namespace.roster) { request, addressee, sender, router in
+        registrar.ownAccountIQ(.set, "query", namespace: Namespace.roster) { request, addressee, sender, router in
             await Self.set(request, addressee: addressee, sender: sender, router: router, maxItems: maxItems)
         }
         registrar.onSubscription { presence, contact, sender, router in
             await Subscriptions(router: router, maxItems: maxItems).outbound(presence, to: contact, from: sender)
+        }
+        registrar.onInboundSubscription { presence, request, contact, account, router in
+            await Subscriptions(router: router, maxItems: maxItems).inbound(presence, request, from: contact, to: account)
         }
         registrar.onSessionAvailable { session, router in
             await Subscriptions(router: router, maxItems: maxItems).redeliverPendingRequests(to: session)

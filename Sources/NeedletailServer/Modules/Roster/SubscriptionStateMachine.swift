@@ -2,7 +2,7 @@ import NeedletailStorage
 import XMPPCore
 
 /// The presence types that manage subscriptions (RFC 6121 §3).
-enum SubscriptionRequest: String, Sendable, CaseIterable {
+public enum SubscriptionRequest: String, Sendable, CaseIterable {
     /// Asks to see the addressee's presence (§3.1).
     case subscribe
     /// Lets the addressee see the sender's presence (§3.1.5), or approves in advance (§3.4).

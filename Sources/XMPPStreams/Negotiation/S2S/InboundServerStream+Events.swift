@@ -20,7 +20,7 @@ extension InboundServerStream {
         }
         var context = previous ?? Context(
             localDomain: domains.local, peerDomain: domains.peer, streamID: streamID,
-            tlsActive: configuration.tls == .direct, certificateNames: [], authenticated: [], pending: [])
+            tlsActive: configuration.tls == .direct, certificateNames: directTLSCertificateNames, authenticated: [], pending: [])
         context.streamID = streamID
         let response = responseHeader(local: domains.local, peer: domains.peer, streamID: streamID)
         if !context.tlsActive, configuration.tls == .required {
@@ -40,6 +40,13 @@ extension InboundServerStream {
         context.certificateNames = certificateNames
         state = .awaitingHeader(context)
         return .wait
+    }
+
+    /// On a direct-TLS listener (XEP-0368), the handshake that came before any
+    /// XML is done; `certificateNames` as for ``tlsEstablished(certificateNames:)``.
+    public mutating func directTLSEstablished(certificateNames: [String]) {
+        guard case .awaitingHeader(nil) = state, configuration.tls == .direct else { return }
+        directTLSCertificateNames = certificateNames
     }
 
     /// A first-level element arrived.

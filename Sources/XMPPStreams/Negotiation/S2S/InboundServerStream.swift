@@ -106,6 +106,8 @@ public struct InboundServerStream: Sendable {
 
     let configuration: Configuration
     var state: State = .awaitingHeader(nil)
+    /// On a direct-TLS listener, the names the handshake before the first header proved.
+    var directTLSCertificateNames: [String] = []
 
     public init(configuration: Configuration) {
         self.configuration = configuration

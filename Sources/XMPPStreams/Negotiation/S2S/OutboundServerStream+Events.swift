@@ -46,6 +46,7 @@ extension OutboundServerStream {
             guard element.namespace == Namespace.sasl else { return fail(.protocolViolation("<\(element.name)/> during SASL")) }
             if element.name == "success" {
                 // RFC 6120 §6.4.6: both sides restart the stream.
+                authenticatedWithCertificate = true
                 state = .awaitingHeader(tlsActive: true, authenticated: true)
                 return .sendHeader(header)
             }

@@ -96,6 +96,8 @@ public struct OutboundServerStream: Sendable {
 
     let configuration: Configuration
     var state: State = .idle
+    /// Whether the peer accepted our certificate (SASL EXTERNAL) rather than dialback.
+    public internal(set) var authenticatedWithCertificate = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -105,6 +107,16 @@ public struct OutboundServerStream: Sendable {
     public var isEstablished: Bool {
         if case .established = state { return true }
         return false
+    }
+
+    /// Whether the connection is TLS from its first byte: the driver calls
+    /// ``start()`` once the handshake is done.
+    public var isDirectTLS: Bool { configuration.directTLS }
+
+    /// Whether ``start()`` has run.
+    public var isStarted: Bool {
+        if case .idle = state { return false }
+        return true
     }
 
     public var isClosed: Bool {
