@@ -19,12 +19,14 @@ struct CLICheckSummaryTests {
             "  domains: example.com, example.org",
             "  listener: c2s on [::]:5222, tls = starttls",
             "  listener: c2s on [::]:5223, tls = direct",
+            "  listener: s2s on [::]:5269, tls = starttls",
             "  listener: c2s on 127.0.0.1:5300, tls = trusted-plaintext",
             "  certificate for example.com: none yet; a self-signed one will be generated on first start",
             "  certificate for example.org: generated, valid until \(regenerated.notValidAfter.formatted(.iso8601)) (\(data)/certificates/example.org.crt)",
             "  data directory: \(data) (database \(data)/needletail.sqlite)",
             "  limits: stanzas up to 262144 bytes, negotiation within 60 s, 20 resources per account",
             "  authentication: SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256, SCRAM-SHA-1, PLAIN; 10000 iterations; 3 retries",
+            "  federation: valid certificates or dialback",
             "  log level: info",
         ])
     }

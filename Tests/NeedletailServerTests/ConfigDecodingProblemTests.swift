@@ -97,7 +97,7 @@ struct ConfigDecodingProblemTests {
             name: "unknown listener kind",
             toml: "[[listeners]]\nkind = \"component\"",
             key: "listeners[1].kind",
-            message: "Key 'listeners[1].kind' is 'component', which is not a listener kind; use 'c2s'."
+            message: "Key 'listeners[1].kind' is 'component', which is not a listener kind; use 'c2s' or 's2s'."
         ),
         ProblemCase(
             name: "unknown TLS mode",

@@ -19,14 +19,18 @@ struct ConfigDecodingTests {
         #expect(result.configuration == ServerConfiguration())
     }
 
-    @Test("The defaults are localhost, c2s on 5222 and 5223, ./data, info, 10000 iterations")
+    @Test("The defaults are localhost, c2s on 5222 and 5223, s2s on 5269, ./data, info, 10000 iterations")
     func defaults() {
         let configuration = ServerConfiguration()
         #expect(configuration.domains == ["localhost"])
         #expect(configuration.listeners == [
             ListenerConfiguration(kind: .c2s, host: "::", port: 5222, tls: .required),
             ListenerConfiguration(kind: .c2s, host: "::", port: 5223, tls: .direct),
+            ListenerConfiguration(kind: .s2s, host: "::", port: 5269, tls: .required),
         ])
+        #expect(configuration.federation == FederationConfiguration())
+        #expect(configuration.federation.isEnabled)
+        #expect(!configuration.federation.requiresValidCertificates)
         #expect(configuration.storage.dataDirectory == "./data")
         #expect(configuration.logLevel == .info)
         #expect(configuration.authentication.iterations == 10_000)
@@ -118,7 +122,7 @@ struct ConfigDecodingTests {
         #expect(shipped.problems.isEmpty)
         #expect(shipped.configuration == ServerConfiguration())
         // With every commented key and table uncommented, still the defaults,
-        // except for the example certificate table.
+        // except for the example certificate table and the federation keys that have no default.
         let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             let isSetting = line.range(of: #"^# (\[|[a-z_]+ = )"#, options: .regularExpression) != nil
             return isSetting ? line.dropFirst(2) : line
@@ -130,6 +134,9 @@ struct ConfigDecodingTests {
             certificateChainPath: "/etc/letsencrypt/live/example.com/fullchain.pem",
             privateKeyPath: "/etc/letsencrypt/live/example.com/privkey.pem"
         )
+        expected.federation.trustedCAFile = "/etc/needletail/federation-ca.pem"
+        expected.federation.allowedDomains = ["example.org"]
+        expected.federation.dialbackSecret = "a long random string"
         #expect(everything.configuration == expected)
     }
 

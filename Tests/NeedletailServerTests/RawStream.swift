@@ -12,6 +12,7 @@ final class RawStream: Sendable {
         typealias InboundIn = ByteBuffer
         var parser = XMLStreamParser(mode: .stream, limits: .serverToServer)
         var elements: [XMPPElement] = []
+        var headers: [StreamHeader] = []
         var failed = false
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -19,7 +20,11 @@ final class RawStream: Sendable {
             while !failed {
                 do {
                     guard let event = try parser.next() else { return }
-                    if case .element(let element) = event { elements.append(element) }
+                    switch event {
+                    case .element(let element): elements.append(element)
+                    case .streamOpened(let header): headers.append(header)
+                    case .streamClosed: break
+                    }
                 } catch {
                     failed = true
                 }
@@ -39,7 +44,7 @@ final class RawStream: Sendable {
 
     /// Connects to `port` on loopback, opens a stream to example.com, and returns
     /// with the stream features.
-    static func open(port: Int) async throws -> (RawStream, features: XMPPElement?) {
+    static func open(port: Int, header: String = RawStream.header) async throws -> (RawStream, features: XMPPElement?) {
         let reader = Reader()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.pipeline.addHandler(reader) }
@@ -48,6 +53,14 @@ final class RawStream: Sendable {
         try await stream.send(header)
         let features = await stream.next { $0.name == "features" && $0.namespace == Namespace.stream }
         return (stream, features)
+    }
+
+    /// The ID of the server's last stream header.
+    var streamID: String? {
+        get async {
+            let reader = reader
+            return try? await channel.eventLoop.submit { reader.headers.last?.id }.get()
+        }
     }
 
     func send(_ text: String) async throws {

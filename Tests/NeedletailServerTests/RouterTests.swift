@@ -158,8 +158,12 @@ struct RouterTests {
         }
     }
 
-    @Test func remoteDomainsCannotBeReachedYet() throws {
-        #expect(bounced(try decision(message("chat", to: nil), to: "someone@elsewhere.org")) == .remoteServerNotFound)
+    @Test func remoteDomainsGoOverServerToServer() throws {
+        guard case .remote(let domain) = try decision(message("chat", to: nil), to: "someone@elsewhere.org") else {
+            Issue.record("a remote address was not routed to its domain")
+            return
+        }
+        #expect(domain == "elsewhere.org")
     }
 
     @Test func messageToTheDomainIsServiceUnavailable() throws {

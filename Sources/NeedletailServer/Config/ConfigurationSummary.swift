@@ -27,8 +27,24 @@ public enum ConfigurationSummary {
         lines.append(
             "  authentication: \(authentication.mechanisms.map(\.wireName).joined(separator: ", ")); \(authentication.iterations) iterations; \(authentication.maxRetries) retries"
         )
+        lines.append("  federation: \(federationLine(configuration.federation))")
         lines.append("  log level: \(configuration.logLevel.rawValue)")
         return lines
+    }
+
+    private static func federationLine(_ federation: FederationConfiguration) -> String {
+        guard federation.isEnabled else { return "off" }
+        var parts = [federation.requiresValidCertificates ? "valid certificates required" : "valid certificates or dialback"]
+        if let allowed = federation.allowedDomains {
+            parts.append("only \(allowed.sorted().joined(separator: ", "))")
+        }
+        if !federation.deniedDomains.isEmpty {
+            parts.append("never \(federation.deniedDomains.sorted().joined(separator: ", "))")
+        }
+        if !federation.routes.isEmpty {
+            parts.append("\(federation.routes.count) static route\(federation.routes.count == 1 ? "" : "s")")
+        }
+        return parts.joined(separator: "; ")
     }
 
     private static func certificateLine(_ report: CertificateReport, now: Date) -> String {
