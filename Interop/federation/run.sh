@@ -76,13 +76,15 @@ stop_system_services() {
     local name pidfile
     for name in prosody ejabberd; do
         pidfile=/run/$name/$name.pid
-        [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
+        alive "$pidfile" || continue
         service "$name" stop >/dev/null 2>&1 || true
-        # Debian 12's init script stops prosody by the name lua5.2, but it runs on lua5.4.
-        kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null && kill "$(cat "$pidfile")" 2>/dev/null || true
+        # Debian 12's init script stops prosody by the process name lua5.2 and reports
+        # success, but prosody runs on lua5.4 and goes on running.
+        if alive "$pidfile"; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
         update-rc.d "$name" disable >/dev/null 2>&1 || true
     done
 }
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # No DNS server knows these domains: every server falls back from SRV to the
 # domain's own address, which comes from /etc/hosts.
@@ -311,7 +313,7 @@ start_ejabberd() {
             ejabberd_ctl register "$user" ejabberd.test "$password" >> "$vdir/ejabberd/setup.log" 2>&1 && { ok=1; break; }
             sleep 0.5
         done
-        [ $ok = 1 ] || return 1
+        [ "$ok" = 1 ] || return 1
     done
 }
 
