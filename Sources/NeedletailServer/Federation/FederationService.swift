@@ -85,6 +85,24 @@ final class FederationService: RemoteDelivery {
         }
     }
 
+    /// A link carried by a peer's bidirectional inbound stream (XEP-0288), when
+    /// there is none between the two domains yet; called on the stream's loop.
+    func adopt(_ stream: any LinkStream, for key: LinkKey, on loop: any EventLoop) -> OutboundLink? {
+        let link: OutboundLink? = links.withLock { links in
+            guard links[key] == nil else { return nil }
+            let link = OutboundLink(key: key, service: self, eventLoop: loop, isCarriedByPeer: true)
+            links[key] = link
+            return link
+        }
+        link?.adopt(stream)
+        return link
+    }
+
+    /// The links there are, each with whether the peer's stream carries it.
+    var linkKinds: [LinkKey: Bool] {
+        links.withLock { $0.mapValues(\.isCarriedByPeer) }
+    }
+
     /// A link closed or failed: the next stanza makes a new one.
     func remove(_ link: OutboundLink) {
         links.withLock { links in
@@ -123,13 +141,14 @@ final class FederationService: RemoteDelivery {
         OutboundServerStream.Configuration(
             localDomain: key.local, remoteDomain: key.remote, requiresTLS: true, directTLS: directTLS,
             canAuthenticateWithCertificate: tls?.domainsWithIssuedCertificates.contains(key.local) ?? false,
-            allowsDialback: !configuration.requiresValidCertificates, dialbackSecret: dialbackSecret)
+            allowsDialback: !configuration.requiresValidCertificates, dialbackSecret: dialbackSecret,
+            requestsBidirectional: true)
     }
 
     /// The configuration of an inbound stream on a listener with `mode`.
     func inboundConfiguration(tls mode: ServerNegotiationStateMachine.TLSMode) -> InboundServerStream.Configuration {
         InboundServerStream.Configuration(
             hostedDomains: hostedDomains, tls: mode, allowsDialback: !configuration.requiresValidCertificates,
-            dialbackSecret: dialbackSecret)
+            dialbackSecret: dialbackSecret, offersBidirectional: true)
     }
 }

@@ -17,7 +17,7 @@ final class OutboundLink: @unchecked Sendable {
     enum State {
         case idle
         case connecting
-        case established(S2SOutboundHandler)
+        case established(any LinkStream)
         case closed
     }
 
@@ -36,9 +36,13 @@ final class OutboundLink: @unchecked Sendable {
     private var idleTimer: Scheduled<Void>?
     private var lastUse = NIODeadline.now()
     private var timedOut = false
+    /// Whether the peer's bidirectional stream carries this link (XEP-0288)
+    /// rather than a connection of ours.
+    let isCarriedByPeer: Bool
     var logger: Logger
 
-    init(key: FederationService.LinkKey, service: FederationService, eventLoop: any EventLoop) {
+    init(key: FederationService.LinkKey, service: FederationService, eventLoop: any EventLoop, isCarriedByPeer: Bool = false) {
+        self.isCarriedByPeer = isCarriedByPeer
         self.key = key
         self.service = service
         self.eventLoop = eventLoop
@@ -112,7 +116,7 @@ final class OutboundLink: @unchecked Sendable {
     }
 
     /// Sends the verify requests the stream can carry now.
-    func flushVerifies(through handler: S2SOutboundHandler) {
+    func flushVerifies(through handler: any LinkStream) {
         unsentVerifies.removeAll { handler.sendVerify($0) }
     }
 
@@ -196,7 +200,15 @@ final class OutboundLink: @unchecked Sendable {
             handler.write(stanza)
         }
         flushVerifies(through: handler)
-        handler.flush()
+        scheduleIdleCheck(after: .seconds(Int64(service.configuration.idleTimeoutSeconds)))
+    }
+
+    /// The peer's inbound stream, made bidirectional (XEP-0288), carries this
+    /// link: there is nothing to set up. Called on the stream's loop, which is this link's.
+    func adopt(_ stream: any LinkStream) {
+        guard case .idle = state else { return }
+        state = .established(stream)
+        logger.info("s2s link established", metadata: ["method": "bidirectional"])
         scheduleIdleCheck(after: .seconds(Int64(service.configuration.idleTimeoutSeconds)))
     }
 

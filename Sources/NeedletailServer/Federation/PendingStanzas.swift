@@ -50,7 +50,7 @@ struct PendingStanzas: Sendable {
             return .remoteServerNotFound("the remote server did not accept this server")
         case .tlsUnavailable?:
             return .remoteServerNotFound("the remote server offers no encryption")
-        case .protocolViolation?, nil:
+        case .protocolViolation?, .refused?, nil:
             return .remoteServerNotFound()
         }
     }

@@ -12,7 +12,7 @@ import XMPPStreams
 /// buffer. The peer's certificate is judged in the TLS verification callback;
 /// dialback keys are verified over our link to the peer's Authoritative Server;
 /// stanzas from authenticated domains go to the router, one peer's in order.
-final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, StanzaReceivingHandler, LinkStream {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -33,6 +33,9 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     var idleTimer: Scheduled<Void>?
     var lastInput = NIODeadline.now()
     let peerNames = PeerNames()
+    /// Links to the peer's domains that use this stream (XEP-0288).
+    var adoptedLinks: [OutboundLink] = []
+    var adoptedKeys: Set<InboundServerStream.DomainPair> = []
 
     init(service: FederationService, router: Router, tls mode: ServerNegotiationStateMachine.TLSMode, peer: SocketAddress?) {
         self.service = service
@@ -120,6 +123,10 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         negotiationTimeout?.cancel()
         idleTimer?.cancel()
         service.connections.closed(context.channel)
+        for link in adoptedLinks {
+            link.ended(nil, reason: "the peer's bidirectional stream closed")
+        }
+        adoptedLinks = []
         logger.info("inbound s2s stream closed")
         context.fireChannelInactive()
     }
@@ -136,6 +143,8 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .sendHeaderAndFeatures(let header, let features):
             header.write(into: &outbound)
             write(features.element)
+            // After SASL's restart our stanzas may follow the new header.
+            adoptBidirectionalLinks()
         case .send(let element):
             write(element)
         case .startTLS:
@@ -143,13 +152,11 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .authenticated(let domain, let success):
             write(success)
             parser.reset()
-            authenticated(domain, method: "EXTERNAL")
+            logAuthenticated(domain, method: "EXTERNAL")
         case .verifyDialbackKey(let request):
             verify(request)
         case .stanza(let stanza, _):
-            if let work = router.receive(stanza) {
-                suspend(until: work)
-            }
+            receive(stanza, router: router)
         case .closeWithError(let error, let header):
             logger.info("closing with a stream error", metadata: ["xmpp.error": "\(error)"])
             closeWithError(error, header: header)
@@ -196,7 +203,8 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         service.verify(request).hop(to: context.eventLoop).assumeIsolated().whenSuccess { [self] answer in
             run(machine.dialbackVerified(answer))
             if answer.verdict == .valid {
-                authenticated(answer.from, method: "dialback")
+                logAuthenticated(answer.from, method: "dialback")
+                adoptBidirectionalLinks()
             } else {
                 logger.warning("dialback key refused", metadata: ["xmpp.remote": "\(answer.from)", "verdict": "\(answer.verdict?.rawValue ?? "-")"])
             }
@@ -204,21 +212,42 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func authenticated(_ domain: String, method: String) {
+    private func logAuthenticated(_ domain: String, method: String) {
         logger.info("s2s authenticated", metadata: ["xmpp.remote": "\(domain)", "method": "\(method)"])
     }
 
-    /// Holds further input while the router works on a stanza.
-    private func suspend(until work: @escaping Router.PendingWork) {
-        guard let context else { return }
-        isSuspended = true
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask(work)
-        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
-            isSuspended = false
-            processParsedInput()
-            flush()
+    /// XEP-0288 §2.2: on a bidirectional stream, our stanzas for the peer may go
+    /// on it, from the local domain of each pair it authenticated, once the stream
+    /// is open; unless a link between the two exists already.
+    private func adoptBidirectionalLinks() {
+        guard machine.isBidirectional, let context else { return }
+        for pair in machine.authenticatedPairs where !adoptedKeys.contains(pair) {
+            adoptedKeys.insert(pair)
+            let key = FederationService.LinkKey(local: pair.local, remote: pair.peer)
+            if let link = service.adopt(self, for: key, on: context.eventLoop) {
+                adoptedLinks.append(link)
+            }
         }
+    }
+
+    // MARK: LinkStream
+
+    func write(_ stanza: Stanza) {
+        guard !isClosing else { return }
+        write(stanza.element)
+        flush()
+    }
+
+    /// The peer's own stream never carries our verify requests (XEP-0288 §2.2
+    /// forbids it for its keys); our outbound link does.
+    func sendVerify(_ request: DialbackElement) -> Bool { false }
+
+    func closeForIdleness() {
+        closeAfterWriting()
+    }
+
+    func closeWithError(_ error: StreamError) {
+        closeWithError(error, header: nil)
     }
 
     // MARK: Writing

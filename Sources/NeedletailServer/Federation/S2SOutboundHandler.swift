@@ -11,7 +11,7 @@ import XMPPStreams
 /// ``OutboundServerStream`` machine and a reused outbound buffer, as
 /// ``C2SHandler`` is for clients. It reports to its ``OutboundLink``, which
 /// lives on the same event loop.
-final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, StanzaReceivingHandler, LinkStream {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -27,6 +27,9 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     var endReason: String?
     /// The names the peer's certificate was validly issued for (RFC 6125).
     let peerNames = PeerNames()
+    /// The router is still working on a stanza the peer sent on our
+    /// bidirectional stream: the next waits.
+    var isSuspended = false
 
     init(link: OutboundLink, service: FederationService, configuration: OutboundServerStream.Configuration) {
         self.link = link
@@ -55,7 +58,11 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         link.touched()
         parser.append(unwrapInboundIn(data))
-        while !machine.isClosed {
+        processParsedInput()
+    }
+
+    func processParsedInput() {
+        while !machine.isClosed, !isSuspended {
             let event: XMLStreamParser.Event
             do {
                 guard let next = try parser.next() else { break }
@@ -117,15 +124,28 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
             pendingFlush = true
         case .send(let element):
             write(element)
+        case .sendInOrder(let elements):
+            elements.forEach(write)
+        case .stanza(let stanza):
+            if let router = service.router { receive(stanza, router: router) }
         case .startTLS:
             startTLS()
         case .established:
             link.established(self, method: machine.authenticatedWithCertificate ? "EXTERNAL" : "dialback")
+            if machine.isBidirectional {
+                // XEP-0288: the peer's stanzas come on this stream, and what vouches
+                // for it is that we reached it for its domain: with a certificate
+                // valid for the domain (PKIX), or by its address alone.
+                let method = CertificateName.anyMatches(peerNames.names, domain: link.key.remote) ? "certificate" : "address"
+                logger.info("s2s authenticated", metadata: ["method": "\(method)", "bidirectional": "true"])
+            }
         case .verifyAnswered(let answer):
             link.verifyAnswered(answer)
         case .fail(let failure):
-            if case .streamError = failure {} else {
-                write(StreamError(failure.streamCondition, text: "\(failure)").element)
+            switch failure {
+            case .streamError: break
+            case .refused(let error): write(error.element)
+            default: write(StreamError(failure.streamCondition, text: "\(failure)").element)
             }
             end(failure)
         case .closeStream:
@@ -249,6 +269,7 @@ extension OutboundServerStream.Failure {
         case .dialbackRefused: .notAuthorized
         case .streamError: .undefinedCondition
         case .protocolViolation: .undefinedCondition
+        case .refused(let error): error.condition
         }
     }
 }

@@ -36,6 +36,9 @@ struct FederationCertificateTests {
         #expect(await romeo.inbox.message(within: .seconds(15)) { $0.body == "by certificate" }?.fromAttribute == "juliet@a.example/balcony")
         try await romeo.client.send(Message(type: .chat, to: try JID("juliet@a.example"), body: "likewise"))
         #expect(await juliet.inbox.message(within: .seconds(15)) { $0.body == "likewise" } != nil)
+        // XEP-0288: a.example's connection carries b.example's answer; b.example dialled nobody.
+        #expect(pair.a.server.federation?.linkKinds == [.init(local: "a.example", remote: "b.example"): false])
+        #expect(pair.b.server.federation?.linkKinds == [.init(local: "b.example", remote: "a.example"): true])
         for online in [juliet, romeo] { await online.close() }
         await pair.stop()
         ca.remove()

@@ -25,7 +25,12 @@ extension InboundServerStream {
         let response = responseHeader(local: domains.local, peer: domains.peer, streamID: streamID)
         if !context.tlsActive, configuration.tls == .required {
             state = .offeredTLS(context)
-            return .sendHeaderAndFeatures(response, StreamFeatures(startTLS: .required))
+            var features = StreamFeatures(startTLS: .required)
+            if configuration.offersBidirectional {
+                // XEP-0288 §2.1: advertised before TLS too.
+                features.extensions.append(XMPPElement("bidi", namespace: Namespace.bidiFeature))
+            }
+            return .sendHeaderAndFeatures(response, features)
         }
         state = .open(context)
         return .sendHeaderAndFeatures(response, features(context))
@@ -113,6 +118,12 @@ extension InboundServerStream {
             return .startTLS
         }
         switch element.namespace {
+        case Namespace.bidi where configuration.offersBidirectional && element.name == "bidi":
+            // XEP-0288 §2.2: after TLS (when TLS is used), before or after authentication.
+            var bidirectional = context
+            bidirectional.bidirectional = true
+            state = .open(bidirectional)
+            return .wait
         case Namespace.sasl:
             return saslReceived(element, context: context)
         case Namespace.dialback:
@@ -261,6 +272,9 @@ extension InboundServerStream {
             features.extensions.append(XMPPElement("dialback", namespace: Namespace.dialbackFeature) {
                 XMPPElement("errors", namespace: Namespace.dialbackFeature)
             })
+        }
+        if configuration.offersBidirectional {
+            features.extensions.append(XMPPElement("bidi", namespace: Namespace.bidiFeature))
         }
         return features
     }

@@ -27,11 +27,15 @@ public struct InboundServerStream: Sendable {
         public var dialbackSecret: DialbackSecret
         /// The `xml:lang` of our header.
         public var language: String
+        /// Whether the peer may make the stream bidirectional (XEP-0288), so we
+        /// send our stanzas for it on its connection.
+        public var offersBidirectional: Bool
 
         public init(
             hostedDomains: Set<String>, tls: ServerNegotiationStateMachine.TLSMode = .required, allowsDialback: Bool = true,
-            dialbackSecret: DialbackSecret, language: String = "en"
+            dialbackSecret: DialbackSecret, language: String = "en", offersBidirectional: Bool = false
         ) {
+            self.offersBidirectional = offersBidirectional
             self.hostedDomains = hostedDomains
             self.tls = tls
             self.allowsDialback = allowsDialback
@@ -81,6 +85,8 @@ public struct InboundServerStream: Sendable {
         var authenticated: Set<DomainPair>
         /// Dialback requests under verification, by pair.
         var pending: Set<DomainPair>
+        /// The peer asked for a bidirectional stream (XEP-0288 §2.2).
+        var bidirectional = false
     }
 
     /// A peer domain allowed to send to a local domain.
@@ -121,10 +127,21 @@ public struct InboundServerStream: Sendable {
 
     /// The (peer, local) pairs authenticated so far.
     public var authenticatedPairs: Set<DomainPair> {
+        context?.authenticated ?? []
+    }
+
+    /// Whether the peer made the stream bidirectional (XEP-0288): stanzas from
+    /// a local domain to a peer domain of an authenticated pair may then go on
+    /// it, the reverse of the pair (§2.2).
+    public var isBidirectional: Bool {
+        context?.bidirectional ?? false
+    }
+
+    var context: Context? {
         switch state {
-        case .open(let context), .offeredTLS(let context), .startingTLS(let context): context.authenticated
-        case .awaitingHeader(let context): context?.authenticated ?? []
-        case .closed: []
+        case .open(let context), .offeredTLS(let context), .startingTLS(let context): context
+        case .awaitingHeader(let context): context
+        case .closed: nil
         }
     }
 }

@@ -65,7 +65,10 @@ extension OutboundServerStream {
         case .established:
             if let answer = verifyAnswer(element) { return answer }
             // Without XEP-0288 the remote sends nothing else on our stream.
-            return fail(.protocolViolation("<\(element.name)/> on an outbound stream"))
+            guard isBidirectional, element.namespace == Namespace.server else {
+                return fail(.protocolViolation("<\(element.name)/> on an outbound stream"))
+            }
+            return bidirectionalStanzaReceived(element)
         case .idle, .awaitingHeader, .startingTLS, .closed:
             return .wait
         }
@@ -99,7 +102,39 @@ extension OutboundServerStream {
 
     // MARK: Helpers
 
+    /// XEP-0288 §2.2: the peer may send only from its domain to ours, the
+    /// reverse of the stream; anything else is another domain speaking
+    /// (RFC 6120 §4.9.3.9, §4.9.3.14).
+    private mutating func bidirectionalStanzaReceived(_ element: XMPPElement) -> Action {
+        guard let stanza = Stanza(element: element) else {
+            return fail(.refused(StreamError(.unsupportedStanzaType, text: "<\(element.name)/> is not a stanza")))
+        }
+        guard let from = stanza.fromAttribute.flatMap({ try? JID($0) }), let to = stanza.toAttribute.flatMap({ try? JID($0) }) else {
+            return fail(.refused(StreamError(.improperAddressing, text: "stanzas between servers need 'to' and 'from'")))
+        }
+        guard from.domainpart == configuration.remoteDomain else {
+            return fail(.refused(StreamError(.invalidFrom, text: "\(from.domainpart) is not authenticated on this stream")))
+        }
+        guard to.domainpart == configuration.localDomain else {
+            return fail(.refused(StreamError(.hostUnknown, text: "this stream is for \(configuration.localDomain)")))
+        }
+        return .stanza(stanza)
+    }
+
     private mutating func featuresReceived(
+        _ features: StreamFeatures, element: XMPPElement, streamID: String, tlsActive: Bool, authenticated: Bool
+    ) -> Action {
+        let authentication = authenticationStep(features, element: element, streamID: streamID, tlsActive: tlsActive, authenticated: authenticated)
+        // XEP-0288 §2.2: `<bidi/>` after TLS, before authentication.
+        guard !authenticated, !isBidirectional, configuration.requestsBidirectional, tlsActive || !configuration.requiresTLS,
+              element.firstElement(named: "bidi", namespace: Namespace.bidiFeature) != nil,
+              case .send(let first) = authentication
+        else { return authentication }
+        isBidirectional = true
+        return .sendInOrder([XMPPElement("bidi", namespace: Namespace.bidi), first])
+    }
+
+    private mutating func authenticationStep(
         _ features: StreamFeatures, element: XMPPElement, streamID: String, tlsActive: Bool, authenticated: Bool
     ) -> Action {
         if authenticated {

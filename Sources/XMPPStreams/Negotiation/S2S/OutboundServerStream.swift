@@ -25,12 +25,16 @@ public struct OutboundServerStream: Sendable {
         /// Our dialback secret (XEP-0185).
         public var dialbackSecret: DialbackSecret
         public var language: String
+        /// Whether to make the stream bidirectional (XEP-0288) when the peer
+        /// offers it, so it sends its stanzas for us on our connection.
+        public var requestsBidirectional: Bool
 
         public init(
             localDomain: String, remoteDomain: String, requiresTLS: Bool = true, directTLS: Bool = false,
             canAuthenticateWithCertificate: Bool, allowsDialback: Bool = true, dialbackSecret: DialbackSecret,
-            language: String = "en"
+            language: String = "en", requestsBidirectional: Bool = false
         ) {
+            self.requestsBidirectional = requestsBidirectional
             self.localDomain = localDomain
             self.remoteDomain = remoteDomain
             self.requiresTLS = requiresTLS
@@ -57,6 +61,9 @@ public struct OutboundServerStream: Sendable {
         case streamError(StreamError)
         /// The peer broke the protocol.
         case protocolViolation(String)
+        /// The peer sent what closes the stream with this error (a stanza from
+        /// a domain it is not, on a bidirectional stream).
+        case refused(StreamError)
     }
 
     public enum Action: Sendable, Hashable {
@@ -65,6 +72,11 @@ public struct OutboundServerStream: Sendable {
         case sendHeader(StreamHeader)
         /// Write this element.
         case send(XMPPElement)
+        /// Write these elements, in order (XEP-0288's `<bidi/>`, then authentication).
+        case sendInOrder([XMPPElement])
+        /// A stanza the peer sent on our bidirectional stream (XEP-0288), from
+        /// its domain to ours, for the router.
+        case stanza(Stanza)
         /// `<proceed/>` arrived: start the TLS client handshake (SNI the remote
         /// domain, certificate checked for it), then call ``tlsEstablished()``.
         case startTLS
@@ -98,6 +110,8 @@ public struct OutboundServerStream: Sendable {
     var state: State = .idle
     /// Whether the peer accepted our certificate (SASL EXTERNAL) rather than dialback.
     public internal(set) var authenticatedWithCertificate = false
+    /// Whether we made the stream bidirectional (XEP-0288 §2.2).
+    public internal(set) var isBidirectional = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
