@@ -21,8 +21,7 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
     let mode: ServerNegotiationStateMachine.TLSMode
     var machine: InboundServerStream
     var parser: XMLStreamParser
-    var outbound = ByteBufferAllocator().buffer(capacity: 1024)
-    var pendingFlush = false
+    var writer = StreamWriter(namespaces: .serverStreamWithDialback)
     var context: ChannelHandlerContext?
     var logger: Logger
     var streamID = ""
@@ -141,7 +140,7 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
     func run(_ action: InboundServerStream.Action) {
         switch action {
         case .sendHeaderAndFeatures(let header, let features):
-            header.write(into: &outbound)
+            writer.write(header)
             write(features.element)
             // After SASL's restart our stanzas may follow the new header.
             adoptBidirectionalLinks()
@@ -253,20 +252,17 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
     // MARK: Writing
 
     func write(_ element: XMPPElement) {
-        element.write(into: &outbound, context: .serverStreamWithDialback)
-        pendingFlush = true
+        writer.write(element)
     }
 
     func flush() {
-        guard pendingFlush, let context else { return }
-        pendingFlush = false
-        context.writeAndFlush(wrapOutboundOut(outbound), promise: nil)
-        outbound = context.channel.allocator.buffer(capacity: 1024)
+        guard let context else { return }
+        writer.flush(context)
     }
 
     func closeWithError(_ error: StreamError, header: StreamHeader?) {
         guard !isClosing else { return }
-        header?.write(into: &outbound)
+        if let header { writer.write(header) }
         write(error.element)
         closeAfterWriting()
     }
@@ -274,12 +270,9 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
     private func closeAfterWriting() {
         guard !isClosing, let context else { return }
         isClosing = true
-        StreamHeader.writeClose(into: &outbound)
-        pendingFlush = false
-        context.writeAndFlush(wrapOutboundOut(outbound)).assumeIsolated().whenComplete { [context] _ in
+        writer.writeClose(context).assumeIsolated().whenComplete { [context] _ in
             context.close(promise: nil)
         }
-        outbound = context.channel.allocator.buffer(capacity: 0)
     }
 
     /// RFC 6120 §5.4.3.3: `<proceed/>`, then TLS from exactly that point, asking

@@ -19,8 +19,7 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     let service: FederationService
     var machine: OutboundServerStream
     var parser: XMLStreamParser
-    var outbound = ByteBufferAllocator().buffer(capacity: 1024)
-    var pendingFlush = false
+    var writer = StreamWriter(namespaces: .serverStreamWithDialback)
     var context: ChannelHandlerContext?
     var logger: Logger
     /// Why the connection ended, for the link's log line.
@@ -120,8 +119,7 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
         case .sendHeader(let header):
             // A new stream after TLS or SASL: the peer's answer starts a new document.
             parser.reset()
-            header.write(into: &outbound)
-            pendingFlush = true
+            writer.write(header)
         case .send(let element):
             write(element)
         case .sendInOrder(let elements):
@@ -171,15 +169,12 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     }
 
     func write(_ element: XMPPElement) {
-        element.write(into: &outbound, context: .serverStreamWithDialback)
-        pendingFlush = true
+        writer.write(element)
     }
 
     func flush() {
-        guard pendingFlush, let context else { return }
-        pendingFlush = false
-        context.writeAndFlush(wrapOutboundOut(outbound), promise: nil)
-        outbound = context.channel.allocator.buffer(capacity: 1024)
+        guard let context else { return }
+        writer.flush(context)
     }
 
     func closeWithError(_ error: StreamError) {
@@ -208,14 +203,10 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// Writes our closing tag, then ends the connection (RFC 6120 §4.4; the peer's
     /// own closing tag is not awaited on a link nobody uses any more).
     private func closeAfterWriting() {
-        StreamHeader.writeClose(into: &outbound)
-        pendingFlush = true
         guard let context else { return }
-        pendingFlush = false
-        context.writeAndFlush(wrapOutboundOut(outbound)).assumeIsolated().whenComplete { [context] _ in
+        writer.writeClose(context).assumeIsolated().whenComplete { [context] _ in
             context.close(promise: nil)
         }
-        outbound = context.channel.allocator.buffer(capacity: 0)
     }
 
     private func startTLS() {

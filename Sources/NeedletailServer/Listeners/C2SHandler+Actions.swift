@@ -10,7 +10,7 @@ extension C2SHandler {
     func run(_ action: ServerNegotiationStateMachine.Action) {
         switch action {
         case .sendHeaderAndFeatures(let header, let features):
-            header.write(into: &outbound)
+            writer.write(header)
             write(features.element)
 
         case .send(let element):

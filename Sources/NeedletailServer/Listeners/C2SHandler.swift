@@ -19,8 +19,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var parser: XMLStreamParser
     var machine: ServerNegotiationStateMachine
     var logger: Logger
-    var outbound: ByteBuffer
-    var pendingFlush = false
+    var writer = StreamWriter(namespaces: .clientStream)
     var streamID = ""
     var context: ChannelHandlerContext?
     /// Our closing tag is out; waiting for the peer's (RFC 6120 §4.4).
@@ -53,7 +52,6 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
             mode: .stream, limits: XMLParserLimits(maxElementBytes: server.configuration.limits.maxStanzaBytes,
                                                    maxTextBytes: server.configuration.limits.maxStanzaBytes))
         self.machine = ServerNegotiationStateMachine(configuration: server.negotiationConfiguration(tls: tls))
-        self.outbound = ByteBufferAllocator().buffer(capacity: 1024)
         self.peerAddress = peer?.ipAddress
         var logger = server.logger
         logger[metadataKey: "xmpp.peer"] = "\(peer?.description ?? "unknown")"
@@ -157,22 +155,19 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Writing
 
     func write(_ element: XMPPElement) {
-        element.write(into: &outbound, context: .clientStream)
-        pendingFlush = true
+        writer.write(element)
     }
 
     func flush() {
-        guard pendingFlush, let context else { return }
-        pendingFlush = false
-        context.writeAndFlush(wrapOutboundOut(outbound), promise: nil)
-        outbound = context.channel.allocator.buffer(capacity: 1024)
+        guard let context else { return }
+        writer.flush(context)
     }
 
     /// Writes an error (and our header first, if the stream was never opened), our
     /// closing tag, and closes the connection once they are out (RFC 6120 §4.9.1.1).
     func closeWithError(_ error: StreamError, header: StreamHeader?) {
         if let header {
-            header.write(into: &outbound)
+            writer.write(header)
         }
         write(error.element)
         closeAfterWriting()
@@ -190,12 +185,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// connection, so the peer can finish what it was sending, but not forever;
     /// when the peer closed first (`waitForPeer` false), the connection ends now.
     func closeAfterWriting(waitForPeer: Bool = true) {
-        StreamHeader.writeClose(into: &outbound)
-        pendingFlush = true
         guard let context else { return }
-        pendingFlush = false
-        let written = context.writeAndFlush(wrapOutboundOut(outbound))
-        outbound = context.channel.allocator.buffer(capacity: 0)
+        let written = writer.writeClose(context)
         // Nothing may follow our closing tag, so routing stops finding this session now.
         endSession()
         guard waitForPeer else {

@@ -1,4 +1,5 @@
 import Testing
+import XMPPStreams
 import XMPPClient
 import XMPPCore
 @testable import NeedletailServer
@@ -126,5 +127,19 @@ struct FederationEndToEndTests {
         #expect(await juliet.inbox.message(within: .seconds(1)) { $0.body == "hi" } == nil)
         for online in [juliet, romeo] { await online.close() }
         await pair.stop()
+    }
+
+    @Test func withFederationOffRemoteStanzasBounceAndNoServerIsListenedFor() async throws {
+        let server = try await TestServer(domains: ["a.example"], accounts: ["juliet@a.example"]) {
+            $0.federation.isEnabled = false
+            $0.listeners.append(ListenerConfiguration(kind: .s2s, host: "127.0.0.1", port: 0, tls: .required))
+        }
+        #expect(server.ports.count == 2)  // the s2s listener is not bound
+        let juliet = try await Online.connect(server, "juliet@a.example/balcony")
+        try await juliet.client.send(Message(type: .chat, id: "off", to: try JID("romeo@b.example"), body: "hi"))
+        let error = try #require(await juliet.inbox.message(within: .seconds(5)) { $0.type == .error && $0.id == "off" })
+        #expect(error.error?.condition == .remoteServerNotFound)
+        await juliet.close()
+        await server.stop()
     }
 }
