@@ -29,6 +29,8 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// The router is still working on a stanza the peer sent on our
     /// bidirectional stream: the next waits.
     var isSuspended = false
+    /// Our closing tag is out: nothing more may be written.
+    var isClosing = false
 
     init(link: OutboundLink, service: FederationService, configuration: OutboundServerStream.Configuration) {
         self.link = link
@@ -164,6 +166,7 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     /// Writes a stanza on the established stream.
     func write(_ stanza: Stanza) {
+        guard !isClosing else { return }
         write(stanza.element)
         flush()
     }
@@ -178,6 +181,7 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     }
 
     func closeWithError(_ error: StreamError) {
+        guard !isClosing else { return }
         endReason = "closed: \(error.condition.rawValue)"
         write(error.element)
         closeAfterWriting()
@@ -203,7 +207,8 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// Writes our closing tag, then ends the connection (RFC 6120 §4.4; the peer's
     /// own closing tag is not awaited on a link nobody uses any more).
     private func closeAfterWriting() {
-        guard let context else { return }
+        guard !isClosing, let context else { return }
+        isClosing = true
         writer.writeClose(context).assumeIsolated().whenComplete { [context] _ in
             context.close(promise: nil)
         }
