@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NeedletailServer", targets: ["NeedletailServer"]),
         .library(name: "XMPPClient", targets: ["XMPPClient"]),
         .executable(name: "needletail", targets: ["needletail"]),
+        .executable(name: "needletail-bench", targets: ["needletail-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Every byte of every connection passes through here: JIDs, the streaming
@@ -129,6 +131,15 @@ let package = Package(
         .executableTarget(
             name: "XMPPCoreFuzz",
             dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // The load generator: real client sessions against any XMPP server.
+        .executableTarget(
+            name: "needletail-bench",
+            dependencies: [
+                "XMPPClient", "XMPPCore", "XMPPStreams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         // Release-build throughput comparison: our parser against Foundation's XMLParser.
         .executableTarget(

@@ -13,6 +13,10 @@ extension XMPPClient {
         /// plaintext (loopback, tests): nothing is encrypted, PLAIN is never used,
         /// and a server that requires TLS is refused. Default port 5222.
         case plaintext
+        /// No TLS, to a listener the server marks as trusted plaintext (loopback
+        /// only): PLAIN may be used there, as the server allows. For benchmarks
+        /// and local tools. Default port 5222.
+        case trustedPlaintext
     }
 
     /// How the server's certificate is checked. Every mode but ``noVerification``
@@ -116,6 +120,7 @@ extension XMPPClient {
             case .startTLS: .startTLS
             case .directTLS: .direct
             case .plaintext: .plaintext
+            case .trustedPlaintext: .trustedPlaintext
             }
             return ClientNegotiationStateMachine.Configuration(
                 jid: jid, password: password, tls: policy, allowedMechanisms: allowedMechanisms,

@@ -8,7 +8,7 @@ extension XMPPClient {
     /// The TLS context for `configuration`, or nil for plaintext. Built once per
     /// client (a context is costly; handlers made from it are cheap).
     static func makeSSLContext(for configuration: Configuration) throws(XMPPClientError) -> NIOSSLContext? {
-        guard configuration.tls != .plaintext else { return nil }
+        guard configuration.tls != .plaintext, configuration.tls != .trustedPlaintext else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
         // DESIGN.md, Security defaults: TLS 1.2 or newer.
         tls.minimumTLSVersion = .tlsv12

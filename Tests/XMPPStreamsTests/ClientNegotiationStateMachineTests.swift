@@ -127,6 +127,30 @@ struct ClientNegotiationStateMachineTests {
             == .closeStream(sending: nil, failure: .tlsRefused()))
     }
 
+    @Test func plainIsChosenWithoutTLSOnlyForATrustedPlaintextListener() {
+        let mechanisms = XMPPElement("mechanisms", namespace: Namespace.sasl) {
+            XMPPElement("mechanism", namespace: Namespace.sasl, text: "PLAIN")
+        }
+        // Plain plaintext: the password would cross in the clear, so PLAIN is not used.
+        var plaintext = Machine(configuration: NegotiationFixtures.client(tls: .plaintext, allowed: [.plain]))
+        _ = plaintext.start()
+        _ = plaintext.streamHeaderReceived(serverHeader)
+        guard case .closeStream = plaintext.elementReceived(features(mechanisms)) else {
+            Issue.record("PLAIN was used without TLS")
+            return
+        }
+        // A trusted loopback listener allows it, as the server does there.
+        var trusted = Machine(configuration: NegotiationFixtures.client(tls: .trustedPlaintext, allowed: [.plain]))
+        _ = trusted.start()
+        _ = trusted.streamHeaderReceived(serverHeader)
+        guard case .send(let auth) = trusted.elementReceived(features(mechanisms)) else {
+            Issue.record("PLAIN was not used on a trusted plaintext stream")
+            return
+        }
+        #expect(auth.name == "auth")
+        #expect(auth[attribute: "mechanism"] == "PLAIN")
+    }
+
     @Test func plaintextAfterProceedDropsTheConnection() {
         var client = machine()
         _ = client.start()

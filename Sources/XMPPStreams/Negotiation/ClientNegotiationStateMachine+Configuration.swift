@@ -13,6 +13,10 @@ extension ClientNegotiationStateMachine {
         /// STARTTLS is not used even when offered, PLAIN is never chosen (the
         /// password would cross in the clear), and a server that requires TLS is refused.
         case plaintext
+        /// No TLS, to a listener the server marks as trusted plaintext (loopback
+        /// only: benchmarks, local tools): as ``plaintext``, but PLAIN may be
+        /// chosen, since nothing leaves the machine and the server allows it there.
+        case trustedPlaintext
     }
 
     /// When to bind SCRAM to the TLS channel with the -PLUS mechanisms (RFC 5802 §6).

@@ -18,7 +18,7 @@ extension ClientNegotiationStateMachine {
                 }
                 state = .awaitingProceed(context)
                 return .send(XMPPElement("starttls", namespace: Namespace.tls))
-            case .plaintext:
+            case .plaintext, .trustedPlaintext:
                 // RFC 6120 §5.3.1: a server may make TLS mandatory-to-negotiate.
                 if offer?.firstElement(named: "required", namespace: Namespace.tls) != nil {
                     state = .closed
@@ -43,7 +43,8 @@ extension ClientNegotiationStateMachine {
             username: configuration.jid.localpart ?? "",
             password: configuration.password,
             allowedMechanisms: configuration.allowedMechanisms,
-            tlsActive: context.tlsActive,
+            // Only a trusted loopback listener lets PLAIN go without TLS.
+            tlsActive: context.tlsActive || configuration.tls == .trustedPlaintext,
             channelBinding: channelBinding(for: features, offered: offered, context: context),
             maximumIterations: configuration.maximumIterations))
         state = .modifying

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Histogram
+
+/// The chat scenario with its rate stepped up until messages are lost or p99
+/// latency passes a bound: the highest rate sustained.
+struct SaturateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "saturate", abstract: "Step the chat rate up until loss or p99 passes the bound.")
+
+    @OptionGroup var target: TargetOptions
+
+    @Option(help: "Sessions that chat.")
+    var sessions = 100
+
+    @Option(help: "The first rate, messages per second.")
+    var start: Double = 1000
+
+    @Option(help: "Each step multiplies the rate by this.")
+    var factor: Double = 1.5
+
+    @Option(help: "Seconds per step.")
+    var step: Double = 5
+
+    @Option(help: "The p99 latency bound, milliseconds.")
+    var p99Bound: Double = 200
+
+    @Option(help: "Loss allowed, percent.")
+    var maxLoss: Double = 0.1
+
+    @Option(help: "Steps at most.")
+    var maxSteps = 12
+
+    func run() async throws {
+        try target.pin()
+        let pool = SessionPool(target: target)
+        await pool.login(1...sessions, rate: nil)
+        guard pool.report.established == sessions else {
+            Report.errors(pool.report.errors)
+            throw BenchFailure("only \(pool.report.established) of \(sessions) sessions logged in")
+        }
+        let chat = try ChatRun(clients: pool.clients)
+        let readers = chat.startReceiving()
+        Report.line("scenario", "saturate, \(sessions) sessions, from \(Report.number(start, digits: 0)) msgs/s ×\(factor), p99 under \(Report.number(p99Bound, digits: 0)) ms, loss under \(maxLoss)%")
+        var rate = start
+        var best: ChatRun.Outcome?
+        for _ in 0..<maxSteps {
+            let cpu = ProcessUsage.cpuSeconds()
+            let outcome = await chat.run(rate: rate, seconds: step)
+            let p99 = Double(outcome.latency.valueAtPercentile(99)) / 1_000_000
+            let held = outcome.loss * 100 <= maxLoss && p99 <= p99Bound && outcome.deliveredPerSecond >= rate * 0.9
+            let used = ProcessUsage.cpuSeconds() - cpu
+            Report.line("step", "\(Report.number(rate, digits: 0)) msgs/s: delivered \(Report.number(outcome.deliveredPerSecond, digits: 0))/s, "
+                + "loss \(Report.number(outcome.loss * 100, digits: 2))%, p99 \(Report.number(p99, digits: 2)) ms, "
+                + "load tool CPU \(Report.number(used / max(outcome.seconds, 0.001) * 100, digits: 0))% — \(held ? "held" : "not held")")
+            guard held else { break }
+            best = outcome
+            rate *= factor
+        }
+        if let best {
+            Report.line("highest sustained rate", "\(Report.number(best.deliveredPerSecond, digits: 0)) msgs/s")
+            ChatCommand.print(best)
+        } else {
+            Report.line("highest sustained rate", "none: the first step did not hold")
+        }
+        await pool.closeAll()
+        readers.cancel()
+    }
+}
