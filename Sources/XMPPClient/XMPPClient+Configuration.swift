@@ -86,6 +86,10 @@ extension XMPPClient {
         /// stanzas (archives, rosters, PubSub items), so they are larger than
         /// what a server accepts from a client.
         public var parserLimits: XMLParserLimits
+        /// Where SCRAM keys derived from the password are kept between logins, as
+        /// clients keep the salted password; nil derives them at every connection.
+        /// One cache may serve many clients.
+        public var scramKeyCache: SCRAMKeyCache?
 
         /// A configuration; see each property.
         public init(
@@ -94,8 +98,10 @@ extension XMPPClient {
             allowedMechanisms: [SASLMechanism] = SASLMechanism.allCases,
             channelBinding: ClientNegotiationStateMachine.ChannelBindingPolicy = .whenAdvertised,
             timeouts: Timeouts = Timeouts(),
-            parserLimits: XMLParserLimits = XMLParserLimits(maxElementBytes: 1 << 20, maxTextBytes: 1 << 20)
+            parserLimits: XMLParserLimits = XMLParserLimits(maxElementBytes: 1 << 20, maxTextBytes: 1 << 20),
+            scramKeyCache: SCRAMKeyCache? = nil
         ) {
+            self.scramKeyCache = scramKeyCache
             self.jid = jid
             self.password = password
             self.host = host
@@ -124,7 +130,7 @@ extension XMPPClient {
             }
             return ClientNegotiationStateMachine.Configuration(
                 jid: jid, password: password, tls: policy, allowedMechanisms: allowedMechanisms,
-                channelBinding: channelBinding)
+                channelBinding: channelBinding, scramKeyCache: scramKeyCache)
         }
     }
 }

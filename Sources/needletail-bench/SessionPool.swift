@@ -2,12 +2,15 @@ import Histogram
 import Synchronization
 import XMPPClient
 import XMPPCore
+import XMPPStreams
 
 /// Logs accounts in the way a client does (connect, TLS, SASL, bind, roster
 /// get, initial presence), at an arrival rate, a bounded number at once; keeps
 /// the sessions, the connect-to-bound latencies and the errors by kind.
 final class SessionPool: Sendable {
     let target: TargetOptions
+    /// Each account's SCRAM keys, derived at its first login and reused after.
+    let keys: SCRAMKeyCache
     private let state = Mutex(State())
 
     struct State {
@@ -18,8 +21,9 @@ final class SessionPool: Sendable {
         var lastBound: UInt64 = 0
     }
 
-    init(target: TargetOptions) {
+    init(target: TargetOptions, keys: SCRAMKeyCache = SCRAMKeyCache()) {
         self.target = target
+        self.keys = keys
     }
 
     /// Logs in accounts `range`, starting one every 1/`rate` seconds (nil: as
@@ -48,7 +52,7 @@ final class SessionPool: Sendable {
     private func login(_ index: Int) async {
         let begun = ProcessUsage.now()
         do {
-            let client = try target.client(index)
+            let client = try target.client(index, keys: keys)
             try await client.connect()
             let bound = ProcessUsage.now()
             _ = try await client.iq(IQ(type: .get, id: "", payload: XMPPElement("query", namespace: Namespace.roster)))

@@ -50,8 +50,9 @@ struct TargetOptions: ParsableArguments {
         try JID(localpart: userPattern.replacingOccurrences(of: "%d", with: String(index)), domainpart: domain)
     }
 
-    /// A client for account `index`, bound to a fixed resource so runs repeat.
-    func client(_ index: Int) throws -> XMPPClient {
+    /// A client for account `index`. `keys` keeps each account's SCRAM keys
+    /// between its logins, as real clients keep the salted password.
+    func client(_ index: Int, keys: SCRAMKeyCache? = nil) throws -> XMPPClient {
         let mode: XMPPClient.TLSMode = switch tls {
         case .none: .trustedPlaintext
         case .starttls: .startTLS
@@ -64,7 +65,8 @@ struct TargetOptions: ParsableArguments {
         return XMPPClient(configuration: .init(
             jid: try jid(index), password: password, host: host, port: port, tls: mode,
             certificateVerification: .noVerification, allowedMechanisms: mechanisms, channelBinding: .never,
-            timeouts: .init(connect: .seconds(30), negotiation: .seconds(60), close: .seconds(2), request: .seconds(30))))
+            timeouts: .init(connect: .seconds(30), negotiation: .seconds(60), close: .seconds(2), request: .seconds(30)),
+            scramKeyCache: keys))
     }
 
     /// Pins the process when asked.

@@ -57,14 +57,17 @@ extension ClientNegotiationStateMachine {
         public var maximumIterations: Int
         /// The `xml:lang` of our stream header (RFC 6120 §4.7.4), if any.
         public var language: String?
+        /// Where SCRAM keys are kept between logins (``SCRAMKeyCache``); nil derives them each time.
+        public var scramKeyCache: SCRAMKeyCache?
 
         /// A configuration; see each property.
         public init(
             jid: JID, password: String, tls: TLSPolicy = .startTLS,
             allowedMechanisms: [SASLMechanism] = SASLMechanism.allCases,
             channelBinding: ChannelBindingPolicy = .whenAdvertised,
-            maximumIterations: Int = 1_000_000, language: String? = nil
+            maximumIterations: Int = 1_000_000, language: String? = nil, scramKeyCache: SCRAMKeyCache? = nil
         ) {
+            self.scramKeyCache = scramKeyCache
             self.jid = jid
             self.password = password
             self.tls = tls

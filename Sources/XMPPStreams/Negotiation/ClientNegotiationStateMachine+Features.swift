@@ -46,7 +46,8 @@ extension ClientNegotiationStateMachine {
             // Only a trusted loopback listener lets PLAIN go without TLS.
             tlsActive: context.tlsActive || configuration.tls == .trustedPlaintext,
             channelBinding: channelBinding(for: features, offered: offered, context: context),
-            maximumIterations: configuration.maximumIterations))
+            maximumIterations: configuration.maximumIterations,
+            keyCache: configuration.scramKeyCache))
         state = .modifying
         let action = exchange.start(offeredMechanisms: offered)
         return saslActionReceived(action, context: context, exchange: exchange)

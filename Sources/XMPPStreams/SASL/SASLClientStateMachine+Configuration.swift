@@ -25,6 +25,9 @@ extension SASLClientStateMachine {
         /// The largest iteration count accepted from a server: each iteration is
         /// the client's work, so a hostile server asking for billions is refused.
         public var maximumIterations: Int
+        /// Where SCRAM keys derived for this password are kept between logins; nil
+        /// derives them every time.
+        public var keyCache: SCRAMKeyCache?
 
         /// A configuration; see each property.
         public init(
@@ -34,8 +37,10 @@ extension SASLClientStateMachine {
             allowedMechanisms: [SASLMechanism] = SASLMechanism.allCases,
             tlsActive: Bool,
             channelBinding: ChannelBinding? = nil,
-            maximumIterations: Int = 1_000_000
+            maximumIterations: Int = 1_000_000,
+            keyCache: SCRAMKeyCache? = nil
         ) {
+            self.keyCache = keyCache
             self.username = username
             self.password = password
             self.authorizationIdentity = authorizationIdentity

@@ -100,7 +100,8 @@ public struct SASLClientStateMachine: Sendable {
             clientFirst: clientFirst,
             channelBindingData: mechanism.isPlus ? configuration.channelBinding?.data ?? [] : [],
             preparedPassword: password,
-            maximumIterations: configuration.maximumIterations
+            maximumIterations: configuration.maximumIterations,
+            keyCache: configuration.keyCache
         )
         state = .awaitingServerFirst(exchange, mechanism)
         return .sendAuth(mechanism: mechanism, initialResponse: clientFirst.bytes)

@@ -8,14 +8,17 @@ struct SCRAMClientAwaitingServerFirst {
     let channelBindingData: [UInt8]
     let maximumIterations: Int
     private let preparedPassword: [UInt8]
+    let keyCache: SCRAMKeyCache?
 
     init(
         hash: SCRAMHash,
         clientFirst: SCRAMClientFirstMessage,
         channelBindingData: [UInt8],
         preparedPassword: [UInt8],
-        maximumIterations: Int
+        maximumIterations: Int,
+        keyCache: SCRAMKeyCache? = nil
     ) {
+        self.keyCache = keyCache
         self.hash = hash
         self.clientFirst = clientFirst
         self.channelBindingData = channelBindingData
@@ -45,12 +48,16 @@ struct SCRAMClientAwaitingServerFirst {
         guard serverFirst.iterations <= maximumIterations else {
             throw .iterationCountTooHigh(serverFirst.iterations, maximum: maximumIterations)
         }
-        let keys = try SCRAMDerivedKeys(
-            password: preparedPassword,
-            hash: hash,
-            salt: serverFirst.salt,
-            iterations: serverFirst.iterations
-        )
+        let derive = { () throws(SASLError) -> SCRAMDerivedKeys in
+            try SCRAMDerivedKeys(password: preparedPassword, hash: hash, salt: serverFirst.salt, iterations: serverFirst.iterations)
+        }
+        let keys: SCRAMDerivedKeys
+        if let keyCache {
+            let key = SCRAMKeyCache.Key(username: clientFirst.username, hash: hash, salt: serverFirst.salt, iterations: serverFirst.iterations)
+            keys = try keyCache.keys(for: key, derive: derive)
+        } else {
+            keys = try derive()
+        }
         let clientFinal = SCRAMClientFinalMessage(
             channelBinding: Array(clientFirst.headerText.utf8) + channelBindingData,
             nonce: serverFirst.nonce

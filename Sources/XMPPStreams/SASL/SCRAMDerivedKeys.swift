@@ -1,7 +1,7 @@
 /// The keys RFC 5802 §3 derives from a password, and the signatures made with
 /// them. Internal: only ``SCRAMCredentials`` (stored) and the client (live)
 /// hold them.
-struct SCRAMDerivedKeys {
+struct SCRAMDerivedKeys: Sendable {
     /// `ClientKey := HMAC(SaltedPassword, "Client Key")`.
     let clientKey: [UInt8]
     /// `StoredKey := H(ClientKey)`.
