@@ -505,8 +505,18 @@ run_variant() {
         if ! grep -q 'not held' "$file"; then
             fig[$s/$v/saturate]="≥ ${fig[$s/$v/saturate]}"
         else
-            # The step that did not hold: was it the tool that ran out of CPU?
-            fig[$s/$v/saturate]+=$(tool_bound_mark "$(tool_percent "$(grep 'not held' "$file" | head -1)")")
+            # The step that did not hold: was it the tool that ran out of CPU? Or did it fall
+            # short of the rate with neither loss nor latency over the bounds: then what
+            # failed was sending at that rate (the tool's sending, or the server not reading).
+            local last mark
+            last=$(grep 'not held' "$file" | head -1)
+            mark=$(tool_bound_mark "$(tool_percent "$last")")
+            if [ -z "$mark" ] && awk -v bound="$p99_bound" '{
+                    for (i = 1; i <= NF; i++) { if ($i == "loss") loss = $(i + 1) + 0; if ($i == "p99") p99 = $(i + 1) + 0 }
+                } END { exit !(loss <= 0.1 && p99 <= bound) }' <<< "$last"; then
+                mark=" ‡"
+            fi
+            fig[$s/$v/saturate]+=$mark
         fi
     fi
     settle
@@ -569,7 +579,9 @@ versions() {
 # marked † when either was limited by the load tool.
 ratio() {
     local a=${1% †} b=${2% †} mark=""
+    a=${a% ‡}; b=${b% ‡}
     [[ "$1$2" == *†* ]] && mark=" †"
+    [[ "$1$2" == *‡* ]] && mark+=" ‡"
     [[ $a =~ ^[0-9]+(\.[0-9]+)?$ && $b =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "—"; return; }
     awk -v a="$a" -v b="$b" -v m="$mark" 'BEGIN { if (b == 0) print "—"; else printf "%.2f×%s", a / b, m }'
 }
@@ -670,6 +682,9 @@ write_results() {
         echo "† The load tool used 90% or more of its core in that measurement (login: the whole run;"
         echo "chat: the run; saturate: the first step that did not hold), so the figure may be the"
         echo "tool's limit rather than the server's. ≥: every step held, the server's limit is higher."
+        echo "‡ The saturate step that did not hold fell short of its rate (delivered under 90% of it)"
+        echo "with loss and p99 within the bounds: what ran out was sending at that rate, by the tool"
+        echo "(which sends each message after the last) or because the server stopped reading."
         echo "< N: the first step (N msgs/s) did not hold."
         echo
         if [ ${#failures[@]} -gt 0 ]; then
