@@ -18,12 +18,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         try target.pin()
-        let pool = SessionPool(target: target)
-        await pool.login(1...sessions, rate: nil)
-        guard pool.report.established == sessions else {
-            Report.errors(pool.report.errors)
-            throw BenchFailure("only \(pool.report.established) of \(sessions) sessions logged in")
-        }
+        let pool = try await SessionPool.loggedIn(sessions, target: target)
         let chat = try ChatRun(clients: pool.clients)
         let readers = chat.startReceiving()
         let cpu = ProcessUsage.cpuSeconds()

@@ -31,12 +31,7 @@ struct SaturateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try target.pin()
-        let pool = SessionPool(target: target)
-        await pool.login(1...sessions, rate: nil)
-        guard pool.report.established == sessions else {
-            Report.errors(pool.report.errors)
-            throw BenchFailure("only \(pool.report.established) of \(sessions) sessions logged in")
-        }
+        let pool = try await SessionPool.loggedIn(sessions, target: target)
         let chat = try ChatRun(clients: pool.clients)
         let readers = chat.startReceiving()
         Report.line("scenario", "saturate, \(sessions) sessions, from \(Report.number(start, digits: 0)) msgs/s ×\(factor), p99 under \(Report.number(p99Bound, digits: 0)) ms, loss under \(maxLoss)%")

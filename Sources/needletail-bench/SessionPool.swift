@@ -88,4 +88,15 @@ final class SessionPool: Sendable {
             for client in clients { group.addTask { await client.close() } }
         }
     }
+
+    /// Logs in accounts 1...`count` as fast as allowed; throws when any could not.
+    static func loggedIn(_ count: Int, target: TargetOptions) async throws -> SessionPool {
+        let pool = SessionPool(target: target)
+        await pool.login(1...count, rate: nil)
+        guard pool.report.established == count else {
+            Report.errors(pool.report.errors)
+            throw BenchFailure("only \(pool.report.established) of \(count) sessions logged in")
+        }
+        return pool
+    }
 }
