@@ -137,6 +137,7 @@ let package = Package(
             name: "needletail-bench",
             dependencies: [
                 "XMPPClient", "XMPPCore", "XMPPStreams",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -19,16 +19,15 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         try target.pin()
         let pool = try await SessionPool.loggedIn(sessions, target: target)
-        let chat = try ChatRun(clients: pool.clients)
-        let readers = chat.startReceiving()
+        let chat = try await ChatRun.takeOver(pool.clients)
         let cpu = ProcessUsage.cpuSeconds()
         let outcome = await chat.run(rate: rate, seconds: duration)
         let cpuWall = outcome.seconds
         Report.line("scenario", "chat, \(sessions) sessions, \(Report.number(rate, digits: 0)) msgs/s for \(Report.number(duration)) s, \(target.tls.rawValue)")
         Self.print(outcome)
         Report.cpu(since: cpu, wallSeconds: cpuWall)
-        await pool.closeAll()
-        readers.cancel()
+        if chat.lostSessions > 0 { Report.line("sessions lost", "\(chat.lostSessions)") }
+        await chat.closeAll()
     }
 
     static func print(_ outcome: ChatRun.Outcome) {

@@ -32,8 +32,7 @@ struct SaturateCommand: AsyncParsableCommand {
     func run() async throws {
         try target.pin()
         let pool = try await SessionPool.loggedIn(sessions, target: target)
-        let chat = try ChatRun(clients: pool.clients)
-        let readers = chat.startReceiving()
+        let chat = try await ChatRun.takeOver(pool.clients)
         Report.line("scenario", "saturate, \(sessions) sessions, from \(Report.number(start, digits: 0)) msgs/s ×\(factor), p99 under \(Report.number(p99Bound, digits: 0)) ms, loss under \(maxLoss)%")
         var rate = start
         var best: ChatRun.Outcome?
@@ -56,7 +55,7 @@ struct SaturateCommand: AsyncParsableCommand {
         } else {
             Report.line("highest sustained rate", "none: the first step did not hold")
         }
-        await pool.closeAll()
-        readers.cancel()
+        if chat.lostSessions > 0 { Report.line("sessions lost", "\(chat.lostSessions)") }
+        await chat.closeAll()
     }
 }
