@@ -21,8 +21,7 @@ public struct SQLiteAccountDataStore: AccountDataStore {
                 return nil
             }
             return try Data.fetchOne(
-                db,
-                sql: "SELECT value FROM account_data WHERE account_id = ? AND kind = ? AND key = ?",
+                try db.cachedStatement(sql: "SELECT value FROM account_data WHERE account_id = ? AND kind = ? AND key = ?"),
                 arguments: [accountID, kind, key]
             ).map(Array.init)
         }
@@ -35,8 +34,7 @@ public struct SQLiteAccountDataStore: AccountDataStore {
                 return []
             }
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT key, value FROM account_data WHERE account_id = ? AND kind = ? ORDER BY key",
+                try db.cachedStatement(sql: "SELECT key, value FROM account_data WHERE account_id = ? AND kind = ? ORDER BY key"),
                 arguments: [accountID, kind]
             )
             return try rows.map { row in
@@ -70,14 +68,12 @@ public struct SQLiteAccountDataStore: AccountDataStore {
                     arguments: [accountID, kind]
                 )
             }
-            let upsert = try db.cachedStatement(
-                sql: """
+            let upsert = try db.cachedStatement(sql: """
                     INSERT INTO account_data (account_id, kind, key, value) VALUES (?, ?, ?, ?)
                     ON CONFLICT (account_id, kind, key) DO UPDATE SET value = excluded.value
                     """
             )
-            let delete = try db.cachedStatement(
-                sql: "DELETE FROM account_data WHERE account_id = ? AND kind = ? AND key = ?"
+            let delete = try db.cachedStatement(sql: "DELETE FROM account_data WHERE account_id = ? AND kind = ? AND key = ?"
             )
             for (key, value) in values {
                 if let value {

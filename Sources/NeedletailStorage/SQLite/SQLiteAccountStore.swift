@@ -41,8 +41,7 @@ public struct SQLiteAccountStore: AccountStore {
     public func credentials(localpart: String, domain: String) async throws(StorageError) -> StoredCredentials? {
         try await database.read { db in
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT disabled, \(Self.keyColumns) FROM accounts WHERE domain = ? AND localpart = ?",
+                try db.cachedStatement(sql: "SELECT disabled, \(Self.keyColumns) FROM accounts WHERE domain = ? AND localpart = ?"),
                 arguments: [domain, localpart]
             )
             return try row.map(Self.credentials(from:))
@@ -96,8 +95,7 @@ public struct SQLiteAccountStore: AccountStore {
     public func list(domain: String) async throws(StorageError) -> [String] {
         try await database.read { db in
             try String.fetchAll(
-                db,
-                sql: "SELECT localpart FROM accounts WHERE domain = ? ORDER BY localpart",
+                try db.cachedStatement(sql: "SELECT localpart FROM accounts WHERE domain = ? ORDER BY localpart"),
                 arguments: [domain]
             )
         }
@@ -107,9 +105,9 @@ public struct SQLiteAccountStore: AccountStore {
     public func count(domain: String?) async throws(StorageError) -> Int {
         try await database.read { db in
             if let domain {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE domain = ?", arguments: [domain]) ?? 0
+                try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM accounts WHERE domain = ?"), arguments: [domain]) ?? 0
             } else {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
+                try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM accounts")) ?? 0
             }
         }
     }
@@ -139,8 +137,7 @@ public struct SQLiteAccountStore: AccountStore {
     public func lastActivity(localpart: String, domain: String) async throws(StorageError) -> LastActivity? {
         try await database.read { db in
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT last_logout_at, last_status FROM accounts WHERE domain = ? AND localpart = ?",
+                try db.cachedStatement(sql: "SELECT last_logout_at, last_status FROM accounts WHERE domain = ? AND localpart = ?"),
                 arguments: [domain, localpart]
             )
             guard let row, let date = try row.decode(Date?.self, forColumn: "last_logout_at") else {

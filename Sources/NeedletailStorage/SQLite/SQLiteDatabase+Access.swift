@@ -35,8 +35,7 @@ extension Database {
             return nil
         }
         return try Int64.fetchOne(
-            self,
-            sql: "SELECT id FROM accounts WHERE domain = ? AND localpart = ?",
+            try cachedStatement(sql: "SELECT id FROM accounts WHERE domain = ? AND localpart = ?"),
             arguments: [account.domainpart, localpart]
         )
     }

@@ -21,8 +21,7 @@ public struct SQLiteOfflineStore: OfflineStore {
         try await database.write { db in
             let accountID = try db.existingAccountID(of: account)
             let count = try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM offline_messages WHERE account_id = ?",
+                try db.cachedStatement(sql: "SELECT COUNT(*) FROM offline_messages WHERE account_id = ?"),
                 arguments: [accountID]
             ) ?? 0
             if count >= limit {
@@ -42,8 +41,7 @@ public struct SQLiteOfflineStore: OfflineStore {
                 return []
             }
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT id, stanza, stored_at FROM offline_messages WHERE account_id = ? ORDER BY id",
+                try db.cachedStatement(sql: "SELECT id, stanza, stored_at FROM offline_messages WHERE account_id = ? ORDER BY id"),
                 arguments: [accountID]
             )
             return try rows.map { row in
@@ -80,8 +78,7 @@ public struct SQLiteOfflineStore: OfflineStore {
                 return 0
             }
             return try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM offline_messages WHERE account_id = ?",
+                try db.cachedStatement(sql: "SELECT COUNT(*) FROM offline_messages WHERE account_id = ?"),
                 arguments: [accountID]
             ) ?? 0
         }

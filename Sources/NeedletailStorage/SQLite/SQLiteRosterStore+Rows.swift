@@ -10,8 +10,7 @@ extension SQLiteRosterStore {
     static func items(ofAccount accountID: Int64, in db: Database) throws -> [RosterItem] {
         var groups: [String: [String]] = [:]
         let groupRows = try Row.fetchCursor(
-            db,
-            sql: "SELECT contact, name FROM roster_groups WHERE account_id = ?",
+            try db.cachedStatement(sql: "SELECT contact, name FROM roster_groups WHERE account_id = ?"),
             arguments: [accountID]
         )
         while let row = try groupRows.next() {
@@ -19,11 +18,10 @@ extension SQLiteRosterStore {
                 .append(try row.decode(String.self, forColumn: "name"))
         }
         let rows = try Row.fetchAll(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT contact, name, subscription, pending_out, pre_approved FROM roster_items
                 WHERE account_id = ? ORDER BY contact
-                """,
+                """),
             arguments: [accountID]
         )
         return try rows.map { row in
@@ -37,23 +35,20 @@ extension SQLiteRosterStore {
         let key: [any DatabaseValueConvertible] = [accountID, contact.description]
         var entry = RosterEntry()
         if let row = try Row.fetchOne(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT name, subscription, pending_out, pre_approved FROM roster_items
                 WHERE account_id = ? AND contact = ?
-                """,
+                """),
             arguments: StatementArguments(key)
         ) {
             let groups = try String.fetchAll(
-                db,
-                sql: "SELECT name FROM roster_groups WHERE account_id = ? AND contact = ?",
+                try db.cachedStatement(sql: "SELECT name FROM roster_groups WHERE account_id = ? AND contact = ?"),
                 arguments: StatementArguments(key)
             )
             entry.item = try item(from: row, contact: contact, groups: groups)
         }
         entry.pendingIn = try Data.fetchOne(
-            db,
-            sql: "SELECT stanza FROM subscription_requests WHERE account_id = ? AND contact = ?",
+            try db.cachedStatement(sql: "SELECT stanza FROM subscription_requests WHERE account_id = ? AND contact = ?"),
             arguments: StatementArguments(key)
         ).map(Array.init)
         return entry
@@ -61,7 +56,7 @@ extension SQLiteRosterStore {
 
     /// How many items the account's roster holds.
     static func itemCount(ofAccount accountID: Int64, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM roster_items WHERE account_id = ?", arguments: [accountID]) ?? 0
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM roster_items WHERE account_id = ?"), arguments: [accountID]) ?? 0
     }
 
     /// Stores `item` for `contact`, replacing the stored item and its groups; nil
@@ -84,8 +79,7 @@ extension SQLiteRosterStore {
             arguments: [accountID, contact, item.name, item.subscription.rawValue, item.pendingOut, item.preApproved]
         )
         try deleteRows(from: "roster_groups", ofAccount: accountID, contact: contact, in: db)
-        let insertGroup = try db.cachedStatement(
-            sql: "INSERT INTO roster_groups (account_id, contact, name) VALUES (?, ?, ?)"
+        let insertGroup = try db.cachedStatement(sql: "INSERT INTO roster_groups (account_id, contact, name) VALUES (?, ?, ?)"
         )
         for group in item.groups {
             try insertGroup.execute(arguments: [accountID, contact, group])

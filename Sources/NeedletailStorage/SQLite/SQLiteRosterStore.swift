@@ -89,8 +89,7 @@ public struct SQLiteRosterStore: RosterStore {
         try await database.read { db in
             let (accountID, _) = try Self.account(account, in: db)
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT contact, stanza FROM subscription_requests WHERE account_id = ? ORDER BY arrival",
+                try db.cachedStatement(sql: "SELECT contact, stanza FROM subscription_requests WHERE account_id = ? ORDER BY arrival"),
                 arguments: [accountID]
             )
             return try rows.map { row in
@@ -108,8 +107,7 @@ public struct SQLiteRosterStore: RosterStore {
     private static func account(_ account: JID, in db: Database) throws -> (id: Int64, rosterVersion: Int64) {
         let accountID = try db.existingAccountID(of: account)
         let version = try Int64.fetchOne(
-            db,
-            sql: "SELECT roster_version FROM accounts WHERE id = ?",
+            try db.cachedStatement(sql: "SELECT roster_version FROM accounts WHERE id = ?"),
             arguments: [accountID]
         )
         return (accountID, version ?? 0)
