@@ -79,6 +79,9 @@ public struct XMLStreamParser {
         var prefix: String
     }
 
+    /// What ``input`` holds once everything is consumed: one empty buffer for every parser.
+    private static let noBytes = ByteBuffer()
+
     /// Creates a parser.
     public init(mode: Mode = .stream, limits: XMLParserLimits = .clientToServer, inheritsStreamLanguage: Bool = true) {
         self.mode = mode
@@ -146,7 +149,10 @@ public struct XMLStreamParser {
             let (consumed, event) = try view.withUnsafeReadableBytes { bytes in try self.run(bytes) }
             input.moveReaderIndex(forwardBy: consumed)
             if input.readableBytes == 0 {
-                input.clear()
+                // Let go of the adopted buffer rather than clear() it: clearing a buffer
+                // the channel (or TLS) still shares allocates a fresh one of the same
+                // capacity on every read, and an idle session would keep it.
+                input = Self.noBytes
             }
             return event
         } catch let error as StreamError {
