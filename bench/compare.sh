@@ -22,8 +22,8 @@
 #   BENCH_CHAT_RATE (2000)          msgs/s of the chat scenario
 #   BENCH_DURATION (10)             seconds of the chat scenario
 #   BENCH_IDLE_HOLD (5)             seconds the idle sessions are held
-#   BENCH_SATURATE_START (chat rate / 2), BENCH_SATURATE_FACTOR (1.5),
-#   BENCH_SATURATE_STEP (5 s), BENCH_SATURATE_STEPS (12), BENCH_P99_BOUND (200 ms)
+#   BENCH_SATURATE_START (the chat rate), BENCH_SATURATE_FACTOR (1.25),
+#   BENCH_SATURATE_STEP (5 s), BENCH_SATURATE_STEPS (16), BENCH_P99_BOUND (200 ms)
 #   BENCH_SERVERS ("needletail prosody ejabberd"), BENCH_VARIANTS ("plaintext tls")
 #   BENCH_RESULTS (bench/results.md), BENCH_KEEP=1 keeps the temp dir (configs, logs, raw output)
 set -uo pipefail
@@ -53,10 +53,10 @@ idle_sessions=${BENCH_IDLE_SESSIONS:-10000}
 chat_rate=${BENCH_CHAT_RATE:-2000}
 duration=${BENCH_DURATION:-10}
 idle_hold=${BENCH_IDLE_HOLD:-5}
-sat_start=${BENCH_SATURATE_START:-$(( ${chat_rate%.*} / 2 ))}
-sat_factor=${BENCH_SATURATE_FACTOR:-1.5}
+sat_start=${BENCH_SATURATE_START:-${chat_rate%.*}}
+sat_factor=${BENCH_SATURATE_FACTOR:-1.25}
 sat_step=${BENCH_SATURATE_STEP:-5}
-sat_steps=${BENCH_SATURATE_STEPS:-12}
+sat_steps=${BENCH_SATURATE_STEPS:-16}
 p99_bound=${BENCH_P99_BOUND:-200}
 accounts=$(( users > idle_sessions ? users : idle_sessions ))
 servers=(${BENCH_SERVERS:-needletail prosody ejabberd})
