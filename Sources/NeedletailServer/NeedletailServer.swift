@@ -102,7 +102,7 @@ public final class NeedletailServer: Service {
                     switch kind {
                     case .c2s:
                         if mode == .direct, let tls = context.tls {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext))
+                            try channel.pipeline.syncOperations.addHandler(ServerTLSHandler.make(context: tls.serverContext))
                         }
                         try channel.pipeline.syncOperations.addHandler(
                             C2SHandler(server: context, tls: mode, peer: channel.remoteAddress, connections: connections))

@@ -29,6 +29,9 @@ struct SaturateCommand: AsyncParsableCommand {
     @Option(help: "Steps at most.")
     var maxSteps = 12
 
+    @Option(help: "Once a step fails, steps that halve the gap between it and the last that held.")
+    var refinements = 3
+
     func run() async throws {
         try target.pin()
         let pool = try await SessionPool.loggedIn(sessions, target: target)
@@ -36,18 +39,29 @@ struct SaturateCommand: AsyncParsableCommand {
         Report.line("scenario", "saturate, \(sessions) sessions, from \(Report.number(start, digits: 0)) msgs/s ×\(factor), p99 under \(Report.number(p99Bound, digits: 0)) ms, loss under \(maxLoss)%")
         var rate = start
         var best: ChatRun.Outcome?
+        var failed: Double?
         for _ in 0..<maxSteps {
-            let cpu = ProcessUsage.cpuSeconds()
-            let outcome = await chat.run(rate: rate, seconds: step)
-            let p99 = Double(outcome.latency.valueAtPercentile(99)) / 1_000_000
-            let held = outcome.loss * 100 <= maxLoss && p99 <= p99Bound && outcome.deliveredPerSecond >= rate * 0.9
-            let used = ProcessUsage.cpuSeconds() - cpu
-            Report.line("step", "\(Report.number(rate, digits: 0)) msgs/s: delivered \(Report.number(outcome.deliveredPerSecond, digits: 0))/s, "
-                + "loss \(Report.number(outcome.loss * 100, digits: 2))%, p99 \(Report.number(p99, digits: 2)) ms, "
-                + "load tool CPU \(Report.number(used / max(outcome.seconds, 0.001) * 100, digits: 0))% — \(held ? "held" : "not held")")
-            guard held else { break }
-            best = outcome
+            let outcome = await measure(chat, at: rate)
+            guard outcome.held else {
+                failed = rate
+                break
+            }
+            best = outcome.outcome
             rate *= factor
+        }
+        // Between the last rate that held and the first that did not, halve the gap
+        // a few times, so the figure does not depend on where the steps happened to fall.
+        if var low = best?.rate, var high = failed {
+            for _ in 0..<refinements {
+                let middle = (low + high) / 2
+                let outcome = await measure(chat, at: middle)
+                if outcome.held {
+                    best = outcome.outcome
+                    low = middle
+                } else {
+                    high = middle
+                }
+            }
         }
         if let best {
             Report.line("highest sustained rate", "\(Report.number(best.deliveredPerSecond, digits: 0)) msgs/s")
@@ -57,5 +71,19 @@ struct SaturateCommand: AsyncParsableCommand {
         }
         if chat.lostSessions > 0 { Report.line("sessions lost", "\(chat.lostSessions)") }
         await chat.closeAll()
+    }
+
+    /// One step at `rate`, printed; whether it held: loss and p99 within bounds
+    /// and at least 90% of the rate delivered.
+    private func measure(_ chat: ChatRun, at rate: Double) async -> (outcome: ChatRun.Outcome, held: Bool) {
+        let cpu = ProcessUsage.cpuSeconds()
+        let outcome = await chat.run(rate: rate, seconds: step)
+        let p99 = Double(outcome.latency.valueAtPercentile(99)) / 1_000_000
+        let held = outcome.loss * 100 <= maxLoss && p99 <= p99Bound && outcome.deliveredPerSecond >= rate * 0.9
+        let used = ProcessUsage.cpuSeconds() - cpu
+        Report.line("step", "\(Report.number(rate, digits: 0)) msgs/s: delivered \(Report.number(outcome.deliveredPerSecond, digits: 0))/s, "
+            + "loss \(Report.number(outcome.loss * 100, digits: 2))%, p99 \(Report.number(p99, digits: 2)) ms, "
+            + "load tool CPU \(Report.number(used / max(outcome.seconds, 0.001) * 100, digits: 0))% — \(held ? "held" : "not held")")
+        return (outcome, held)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import XMPPClient
 import XMPPCore
 import XMPPStreams
@@ -69,9 +70,11 @@ struct TargetOptions: ParsableArguments {
             scramKeyCache: keys))
     }
 
-    /// Pins the process when asked.
+    /// Pins the process when asked, with one event loop then: two loops on one CPU
+    /// time-slice, and the wait for the other's turn would show as latency.
     func pin() throws {
         guard let cpu else { return }
         try ProcessUsage.pin(toCPU: cpu)
+        NIOSingletons.groupLoopCountSuggestion = 1
     }
 }

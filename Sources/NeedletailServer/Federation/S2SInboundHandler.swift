@@ -304,7 +304,7 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
     /// The server side of TLS for a peer server: any certificate is accepted by
     /// TLS itself; the names of a valid one are kept in `names`.
     static func makeTLSHandler(tls: FederationTLS, validation: PeerCertificateValidation, names: PeerNames) -> NIOSSLServerHandler {
-        NIOSSLServerHandler(context: tls.serverContext) { certificates, promise in
+        ServerTLSHandler.make(context: tls.serverContext) { certificates, promise in
             let chain = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
             promise.completeWithTask {
                 names.set(await validation.validatedNames(chain: chain))

@@ -113,7 +113,7 @@ extension C2SHandler {
         write(XMPPElement("proceed", namespace: Namespace.tls))
         flush()
         do {
-            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.serverContext), position: .first)
+            try context.pipeline.syncOperations.addHandler(ServerTLSHandler.make(context: tls.serverContext), position: .first)
         } catch {
             closeReason = "could not start TLS: \(error)"
             context.close(promise: nil)

@@ -40,6 +40,47 @@ struct EverydayXEPEndToEndTests {
         await server.stop()
     }
 
+    /// The hash in presence follows the vCard: set after the first presence (the
+    /// module keeps the hash of accounts online in memory), replaced, and read
+    /// from storage again at a later login.
+    @Test func theAvatarHashInPresenceFollowsVCardChangesAndLogins() async throws {
+        let server = try await TestServer(accounts: ["juliet@example.com", "romeo@example.net"])
+        try await server.befriend("juliet@example.com", "romeo@example.net")
+        let romeo = try await Online.connect(server, "romeo@example.net/orchard")
+        try await romeo.available()
+        var juliet = try await Online.connect(server, "juliet@example.com/balcony")
+        try await juliet.available()
+        let julietsHash = { () async throws -> String? in
+            let presence = try #require(await romeo.inbox.presence { $0.fromAttribute == "juliet@example.com/balcony" && $0.type == .available })
+            return presence.payload(named: "x", namespace: Namespace.vcardUpdate)?.childText("photo", namespace: Namespace.vcardUpdate)
+        }
+        #expect(try await julietsHash() == nil, "no vCard stored: no hash")
+
+        let withPhoto = XMPPElement("vCard", namespace: Namespace.vcard) {
+            XMPPElement("PHOTO", namespace: Namespace.vcard) {
+                XMPPElement("BINVAL", namespace: Namespace.vcard, text: Data("a portrait".utf8).base64EncodedString())
+            }
+        }
+        _ = try await juliet.ask(.set, withPhoto)
+        try await juliet.available()
+        #expect(try await julietsHash() == VCardModule.photoHash(of: withPhoto))
+
+        _ = try await juliet.ask(.set, XMPPElement("vCard", namespace: Namespace.vcard) {
+            XMPPElement("FN", namespace: Namespace.vcard, text: "Juliet")
+        })
+        try await juliet.available()
+        #expect(try await julietsHash() == "", "a vCard without a photo: an empty <photo/>")
+
+        _ = try await juliet.ask(.set, withPhoto)
+        await juliet.close()
+        _ = await romeo.inbox.presence { $0.fromAttribute == "juliet@example.com/balcony" && $0.type == .unavailable }
+        juliet = try await Online.connect(server, "juliet@example.com/balcony")
+        try await juliet.available()
+        #expect(try await julietsHash() == VCardModule.photoHash(of: withPhoto), "the hash is read again at the next login")
+        for online in [juliet, romeo] { await online.close() }
+        await server.stop()
+    }
+
     @Test func privateStorageIsTheAccountsOwn() async throws {
         let server = try await TestServer(accounts: ["juliet@example.com", "romeo@example.net"])
         let juliet = try await Online.connect(server, "juliet@example.com/balcony")

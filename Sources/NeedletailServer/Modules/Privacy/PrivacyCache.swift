@@ -14,7 +14,7 @@ final class PrivacyCache: Sendable {
     }
 
     /// Takes in what storage holds for `account`; active lists of its sessions survive.
-    func load(_ account: JID, lists: [PrivacyList], defaultName: String?, roster: [RosterItem]) {
+    func load(_ account: JID, lists: [PrivacyList], defaultName: String?, roster: [RosterItem]?) {
         accounts.withLock { accounts in
             var settings = accounts[account] ?? PrivacySettings()
             settings.reload(lists: lists, defaultName: defaultName, roster: roster)

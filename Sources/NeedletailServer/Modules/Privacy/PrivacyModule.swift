@@ -103,11 +103,16 @@ public struct PrivacyModule: ServerModule {
         }
     }
 
-    /// Reads the account's lists, default and roster into the cache. Nothing is
-    /// loaded for an account that does not exist.
+    /// Reads the account's lists, default and roster into the cache; for an
+    /// account without lists (most), only the lists are read. Nothing is loaded
+    /// for an account that does not exist.
     static func load(_ account: JID, into cache: PrivacyCache, router: Router) async {
         do throws(StorageError) {
             let stored = try await router.storage.accountData.values(of: account, kind: listKind)
+            guard !stored.isEmpty else {
+                cache.load(account, lists: [], defaultName: nil, roster: nil)
+                return
+            }
             let defaultName = try await router.storage.accountData.value(of: account, kind: defaultKind, key: "")
             let roster = try await router.storage.rosters.roster(of: account)
             var lists: [PrivacyList] = []
@@ -125,5 +130,13 @@ public struct PrivacyModule: ServerModule {
             guard error.code != .notFound else { return }
             router.logger.error("loading privacy lists failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Reads the roster into the cache if it was left out (the account had no
+    /// lists when loaded), before a change that may give it one.
+    static func loadRosterIfMissing(_ account: JID, into cache: PrivacyCache, router: Router) async throws(StorageError) {
+        guard !cache.settings(of: account).hasRoster else { return }
+        let roster = try await router.storage.rosters.roster(of: account)
+        cache.update(account) { $0.takeRoster(roster.items) }
     }
 }

@@ -52,6 +52,12 @@ struct PrivacyRequests: Sendable {
             return request.errorReply(StanzaError.badRequest("a set holds one <active/>, <default/> or <list/>"))
         }
         await ensureLoaded(account)
+        do throws(StorageError) {
+            try await PrivacyModule.loadRosterIfMissing(account, into: cache, router: router)
+        } catch {
+            router.logger.error("reading the roster for privacy lists failed", metadata: ["error": "\(error)"])
+            return request.errorReply(StanzaError.internalServerError())
+        }
         // An empty 'name' names no list, as an absent one does: declining.
         let name = child[attribute: "name"].flatMap { $0.isEmpty ? nil : $0 }
         let change = PrivacyChange(router: router, cache: cache, account: account, sender: sender, resource: resource)

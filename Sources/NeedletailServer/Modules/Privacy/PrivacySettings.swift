@@ -20,6 +20,9 @@ struct PrivacySettings: Sendable, Hashable {
     var active: [String: ActiveList] = [:]
     /// Roster items by contact bare JID.
     var roster: [JID: PrivacyRosterItem] = [:]
+    /// Whether ``roster`` was read from storage. An account without lists has no
+    /// use for it, so it is read only once the account has one (or sets one).
+    var hasRoster = false
 
     /// The name of the list that applies to the session with this resource: its
     /// active list, else the default (§2.2 rules 1 and 2); nil resource: the
@@ -54,12 +57,18 @@ struct PrivacySettings: Sendable, Hashable {
     }
 
     /// Replaces what storage holds, keeping the active lists of sessions still
-    /// bound whose list is still there.
-    mutating func reload(lists: [PrivacyList], defaultName: String?, roster: [RosterItem]) {
+    /// bound whose list is still there. A nil roster was not read (no lists).
+    mutating func reload(lists: [PrivacyList], defaultName: String?, roster: [RosterItem]?) {
         self.lists = Dictionary(lists.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.defaultName = defaultName.flatMap { self.lists[$0] == nil ? nil : $0 }
-        self.roster = Dictionary(roster.map { ($0.contact.bare, PrivacyRosterItem($0)) }, uniquingKeysWith: { first, _ in first })
+        if let roster { takeRoster(roster) }
         active = active.filter { self.lists[$0.value.name] != nil }
+    }
+
+    /// Takes in the roster as storage holds it.
+    mutating func takeRoster(_ items: [RosterItem]) {
+        roster = Dictionary(items.map { ($0.contact.bare, PrivacyRosterItem($0)) }, uniquingKeysWith: { first, _ in first })
+        hasRoster = true
     }
 
     /// Removes the list `name` and whatever named it (the default, the sender's

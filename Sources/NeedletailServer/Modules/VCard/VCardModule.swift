@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import NeedletailStorage
 import XMPPCore
 import XMPPStreams
@@ -18,9 +19,12 @@ public struct VCardModule: ServerModule {
     static let documentKey = ""
     static let avatarHashKey = "avatar-hash"
 
+    private let avatarHashes = AvatarHashCache()
+
     public init() {}
 
     public func register(_ registrar: inout ModuleRegistrar) {
+        let avatarHashes = avatarHashes
         registrar.feature(Namespace.vcard)
         registrar.accountFeature(Namespace.vcard)
         registrar.iq(.get, "vCard", namespace: Namespace.vcard) { request, addressee, sender, router in
@@ -51,21 +55,38 @@ public struct VCardModule: ServerModule {
                     [(Self.documentKey, vCard.storedBytes), (Self.avatarHashKey, Array(hash.utf8))],
                     of: account, kind: Self.kind, removingOthers: false)
             } catch {
+                avatarHashes.forget(account)  // unknown now: read again at the next presence
                 return request.errorReply(StanzaError.internalServerError("the vCard could not be stored"))
             }
+            avatarHashes.set(Array(hash.utf8), for: account)
             return request.result(payload: nil)
         }
         registrar.decoratePresence { presence, sender, router in
             guard presence.payload(named: "x", namespace: Namespace.vcardUpdate) == nil else { return presence }
-            guard let stored = try? await router.storage.accountData.value(
-                of: sender.jid.bare, kind: Self.kind, key: Self.avatarHashKey)
-            else { return presence }
+            let account = sender.jid.bare
+            let stored: [UInt8]?
+            if let known = avatarHashes.hash(of: account) {
+                stored = known
+            } else {
+                do {
+                    stored = try await router.storage.accountData.value(of: account, kind: Self.kind, key: Self.avatarHashKey)
+                    avatarHashes.set(stored, for: account)
+                } catch {
+                    router.logger.error("reading the avatar hash failed", metadata: ["error": "\(error)"])
+                    return presence
+                }
+            }
+            guard let stored else { return presence }
             var decorated = presence
             // XEP-0153 §4.1: an empty <photo/> says "no avatar"; a hash names it.
             decorated.element.append(XMPPElement("x", namespace: Namespace.vcardUpdate) {
                 XMPPElement("photo", namespace: Namespace.vcardUpdate, text: String(decoding: stored, as: UTF8.self))
             })
             return decorated
+        }
+        registrar.onSessionEnded { session, router in
+            let account = session.jid.bare
+            if router.registry.sessions(of: account).isEmpty { avatarHashes.forget(account) }
         }
     }
 
