@@ -2,10 +2,13 @@ import NIOCore
 import XMPPCore
 
 /// What a stream handler writes (client or server stream): elements serialized
-/// into one reused buffer as they are made, then written and flushed once per
-/// read batch (STYLE.md §2.3), and the closing tag last.
+/// into one buffer as they are made, then written and flushed once per read
+/// batch (STYLE.md §2.3), and the closing tag last.
+///
+/// The buffer goes with each flush and the next is made by the first write
+/// after it, so an idle session holds none.
 struct StreamWriter {
-    private var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+    private var buffer = ByteBuffer()
     private var hasPending = false
     /// What the stream declares, so stanzas are written unqualified in it.
     let namespaces: XMLNamespaceContext
@@ -29,7 +32,7 @@ struct StreamWriter {
         guard hasPending else { return }
         hasPending = false
         context.writeAndFlush(NIOAny(buffer), promise: nil)
-        buffer = context.channel.allocator.buffer(capacity: 1024)
+        buffer = ByteBuffer()
     }
 
     /// Adds our closing tag (RFC 6120 §4.4) and writes everything; the future
@@ -38,7 +41,7 @@ struct StreamWriter {
         StreamHeader.writeClose(into: &buffer)
         hasPending = false
         let written = context.writeAndFlush(NIOAny(buffer))
-        buffer = context.channel.allocator.buffer(capacity: 0)
+        buffer = ByteBuffer()
         return written
     }
 }
