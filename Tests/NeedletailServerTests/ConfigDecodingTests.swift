@@ -72,6 +72,7 @@ struct ConfigDecodingTests {
             max_stanza_bytes = 65536
             negotiation_timeout_seconds = 30
             max_resources_per_account = 5
+            max_connections_per_ip = 0
 
             [authentication]
             mechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]
@@ -93,7 +94,8 @@ struct ConfigDecodingTests {
         ])
         #expect(configuration.storage.dataDirectory == "/var/lib/needletail")
         #expect(configuration.storage.databasePath == "/var/lib/needletail/needletail.sqlite")
-        #expect(configuration.limits == LimitsConfiguration(maxStanzaBytes: 65536, negotiationTimeoutSeconds: 30, maxResourcesPerAccount: 5))
+        #expect(configuration.limits == LimitsConfiguration(
+            maxStanzaBytes: 65536, negotiationTimeoutSeconds: 30, maxResourcesPerAccount: 5, maxConnectionsPerAddress: 0))
         #expect(configuration.authentication == AuthenticationConfiguration(mechanisms: [.scramSHA256Plus, .scramSHA256], iterations: 20000, maxRetries: 4))
     }
 

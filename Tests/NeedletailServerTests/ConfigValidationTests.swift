@@ -148,6 +148,14 @@ struct ConfigValidationTests {
         ])
     }
 
+    @Test("A negative connection limit per address")
+    func connectionLimit() throws {
+        #expect(try Self.problems { $0.limits.maxConnectionsPerAddress = -1 } == [
+            ConfigProblem(key: "limits.max_connections_per_ip", message: "Key 'limits.max_connections_per_ip' is -1; it must be 0 (no limit) or more."),
+        ])
+        #expect(try Self.problems { $0.limits.maxConnectionsPerAddress = 0 }.isEmpty)
+    }
+
     @Test("No mechanism")
     func noMechanism() throws {
         #expect(try Self.problems { $0.authentication.mechanisms = [] } == [

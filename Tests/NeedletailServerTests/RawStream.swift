@@ -45,14 +45,20 @@ final class RawStream: Sendable {
     /// Connects to `port` on loopback, opens a stream to example.com, and returns
     /// with the stream features.
     static func open(port: Int, header: String = RawStream.header) async throws -> (RawStream, features: XMPPElement?) {
+        let stream = try await connect(port: port, header: header)
+        let features = await stream.next { $0.name == "features" && $0.namespace == Namespace.stream }
+        return (stream, features)
+    }
+
+    /// Connects and sends the stream header, without waiting for anything.
+    static func connect(port: Int, header: String = RawStream.header) async throws -> RawStream {
         let reader = Reader()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.pipeline.addHandler(reader) }
             .connect(host: "127.0.0.1", port: port).get()
         let stream = RawStream(channel: channel, reader: reader)
         try await stream.send(header)
-        let features = await stream.next { $0.name == "features" && $0.namespace == Namespace.stream }
-        return (stream, features)
+        return stream
     }
 
     /// The ID of the server's last stream header.

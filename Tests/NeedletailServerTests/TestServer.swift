@@ -21,7 +21,7 @@ final class TestServer: Sendable {
 
     init(
         domains: [String] = ["example.com", "example.net"], accounts: [String] = [], maxResources: Int = 20,
-        audit: AuditLog? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+        audit: AuditLog? = nil, logger given: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("needletail-e2e-\(UUID().uuidString)").path
         var configuration = ServerConfiguration(
@@ -35,8 +35,8 @@ final class TestServer: Sendable {
             logLevel: .warning)
         configuration.limits.maxResourcesPerAccount = maxResources
         configure(&configuration)
-        var logger = Logger(label: "needletail.test")
-        logger.logLevel = .warning
+        var logger = given ?? Logger(label: "needletail.test")
+        if given == nil { logger.logLevel = .warning }
         let certificates = try DomainCertificateStore(configuration: configuration, logger: logger)
         let server = try NeedletailServer(configuration: configuration, logger: logger, tls: certificates, audit: audit)
         let addresses = try await server.start()

@@ -428,6 +428,28 @@ struct ServerNegotiationStateMachineTests {
         #expect(error.condition == .notWellFormed)
         #expect(header.id == "s0")
     }
+
+    /// §4.9.1.2: a stream refused before the client's header carries our header
+    /// first; after it, just the error.
+    @Test func aRefusedStreamGetsTheErrorAfterOurHeaderIfNoneWentOut() {
+        var fresh = machine()
+        let refusal = StreamError(.policyViolation, text: "too many connections from your address")
+        guard case .closeWithError(let error, let opening?) = fresh.refuse(refusal, streamID: "r1") else {
+            Issue.record("no header and error before the client's header")
+            return
+        }
+        #expect(error.condition == .policyViolation)
+        #expect(opening.id == "r1")
+        #expect(fresh.refuse(refusal, streamID: "r2") == .wait, "a closed stream is not refused twice")
+
+        var started = machine()
+        _ = started.streamHeaderReceived(header(), streamID: "s1")
+        guard case .closeWithError(let later, nil) = started.refuse(refusal, streamID: "s1") else {
+            Issue.record("no error, or a second header, after the stream started")
+            return
+        }
+        #expect(later.condition == .policyViolation)
+    }
 }
 
 extension ServerNegotiationStateMachine.Action {

@@ -164,6 +164,9 @@ enum ConfigurationDecoder {
         if let value = table.integer("ping_timeout_seconds", problems: &problems) {
             limits.pingTimeoutSeconds = value
         }
+        if let value = table.integer("max_connections_per_ip", problems: &problems) {
+            limits.maxConnectionsPerAddress = value
+        }
         problems += table.unknownKeys(known: ConfigKeys.limits)
         return limits
     }

@@ -21,7 +21,8 @@ public enum ConfigurationSummary {
         lines.append("  data directory: \(configuration.storage.dataDirectory) (database \(configuration.storage.databasePath))")
         let limits = configuration.limits
         lines.append(
-            "  limits: stanzas up to \(limits.maxStanzaBytes) bytes, negotiation within \(limits.negotiationTimeoutSeconds) s, \(limits.maxResourcesPerAccount) resources per account"
+            "  limits: stanzas up to \(limits.maxStanzaBytes) bytes, negotiation within \(limits.negotiationTimeoutSeconds) s, \(limits.maxResourcesPerAccount) resources per account, "
+                + (limits.maxConnectionsPerAddress == 0 ? "no limit of connections per IP address" : "\(limits.maxConnectionsPerAddress) connections per IP address")
         )
         let authentication = configuration.authentication
         lines.append(

@@ -104,6 +104,12 @@ extension ServerConfiguration {
                 message: "Key 'limits.max_resources_per_account' is \(limits.maxResourcesPerAccount); it must be at least 1, or no client could bind a resource."
             ))
         }
+        if limits.maxConnectionsPerAddress < 0 {
+            problems.append(ConfigProblem(
+                key: "limits.max_connections_per_ip",
+                message: "Key 'limits.max_connections_per_ip' is \(limits.maxConnectionsPerAddress); it must be 0 (no limit) or more."
+            ))
+        }
         return problems
     }
 

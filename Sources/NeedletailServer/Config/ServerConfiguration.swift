@@ -129,6 +129,8 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var negotiationTimeoutSeconds: Int
     /// Resources one account may bind at once.
     public var maxResourcesPerAccount: Int
+    /// Client connections open at once from one IP address; 0: no limit.
+    public var maxConnectionsPerAddress: Int
 
     /// Seconds a client may stay silent before the server pings it (XEP-0199 §4.1); 0: never.
     public var pingIntervalSeconds: Int
@@ -137,8 +139,9 @@ public struct LimitsConfiguration: Sendable, Hashable {
 
     public init(
         maxStanzaBytes: Int = 256 * 1024, negotiationTimeoutSeconds: Int = 60, maxResourcesPerAccount: Int = 20,
-        pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60
+        pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60, maxConnectionsPerAddress: Int = 100
     ) {
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.maxStanzaBytes = maxStanzaBytes
         self.negotiationTimeoutSeconds = negotiationTimeoutSeconds
         self.maxResourcesPerAccount = maxResourcesPerAccount

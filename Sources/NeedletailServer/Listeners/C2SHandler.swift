@@ -41,6 +41,9 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var awaitingPing = false
     /// The client's IP address, for limits per address (in-band registration).
     let peerAddress: String?
+    /// Whether the connection is over its address's limit and is to be refused
+    /// as soon as it is active.
+    var refusedForAddress = false
     /// A stream error the server asked for while a module was still answering the
     /// client's last stanza; sent once that answer is out.
     var deferredClose: StreamError?
@@ -61,7 +64,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        connections.opened(context.channel)
+        refusedForAddress = !connections.opened(
+            context.channel, address: peerAddress, limit: server.configuration.limits.maxConnectionsPerAddress)
         let seconds = Int64(server.configuration.limits.negotiationTimeoutSeconds)
         negotiationTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(seconds)) { [self] in
             run(machine.negotiationTimedOut(streamID: streamID.isEmpty ? Self.makeStreamID() : streamID))
@@ -70,8 +74,18 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        logger.info("connection opened")
         context.fireChannelActive()
+        guard !refusedForAddress else {
+            let limit = server.configuration.limits.maxConnectionsPerAddress
+            logger.warning("connection refused: too many from its address", metadata: ["limit": "\(limit)"])
+            closeReason = "too many connections from the address"
+            run(machine.refuse(
+                StreamError(.policyViolation, text: "too many connections from your address (at most \(limit))"),
+                streamID: Self.makeStreamID()))
+            flush()
+            return
+        }
+        logger.info("connection opened")
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -173,15 +173,22 @@ extension ServerNegotiationStateMachine {
     /// Negotiation took longer than the server allows: `connection-timeout`
     /// (RFC 6120 §4.9.3.4). An established session is not affected.
     public mutating func negotiationTimedOut(streamID: String) -> Action {
+        refuse(StreamError(.connectionTimeout, text: "negotiation took too long"), streamID: streamID)
+    }
+
+    /// The server ends a stream that has not been established, for a reason of its
+    /// own (a limit, a timeout): the error, after our header if none went out yet
+    /// (RFC 6120 §4.9.1.2), so even a client that sent nothing learns why.
+    public mutating func refuse(_ error: StreamError, streamID: String) -> Action {
         switch state {
         case .established, .closed:
             return .wait
         case .awaitingHeader(let context, _):
             state = .closed
             let header = context == nil ? responseHeader(domain: nil, streamID: streamID, clientFrom: nil) : nil
-            return .closeWithError(StreamError(.connectionTimeout, text: "negotiation took too long"), header: header)
+            return .closeWithError(error, header: header)
         default:
-            return close(StreamError(.connectionTimeout, text: "negotiation took too long"))
+            return close(error)
         }
     }
 
