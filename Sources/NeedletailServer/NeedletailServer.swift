@@ -55,7 +55,10 @@ public final class NeedletailServer: Service {
         federation?.attach(router)
         self.context = ServerContext(
             configuration: configuration, registry: registry, router: router,
-            accounts: storage.accounts, tls: tls, unknownUserSecret: serverSecret, logger: logger)
+            accounts: storage.accounts, tls: tls, unknownUserSecret: serverSecret, logger: logger,
+            authenticationThrottle: AuthenticationThrottle(
+                baseDelay: .milliseconds(Int64(configuration.authentication.failureDelayMilliseconds)),
+                maximumDelay: .milliseconds(Int64(configuration.authentication.maxFailureDelayMilliseconds))))
     }
 
     /// The session registry: who is online.
@@ -63,6 +66,9 @@ public final class NeedletailServer: Service {
 
     /// The accounts in storage.
     public var accounts: any AccountStore { context.accounts }
+
+    /// What slows repeated failed authentications.
+    var authenticationThrottle: AuthenticationThrottle { context.authenticationThrottle }
 
     /// Binds every listener; returns their addresses (a port of 0 in the
     /// configuration becomes the port the system chose).

@@ -14,6 +14,8 @@ struct ServerContext: Sendable {
     let tls: (any TLSContextProvider)?
     let unknownUserSecret: [UInt8]
     let logger: Logger
+    /// Delays the answers to failed authentications (per address and account).
+    let authenticationThrottle: AuthenticationThrottle
 
     /// The negotiation settings for a listener with this TLS mode.
     func negotiationConfiguration(tls mode: ServerNegotiationStateMachine.TLSMode) -> ServerNegotiationStateMachine.Configuration {

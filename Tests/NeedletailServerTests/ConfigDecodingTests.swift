@@ -78,6 +78,8 @@ struct ConfigDecodingTests {
             mechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]
             iterations = 20000
             max_retries = 4
+            failure_delay_ms = 100
+            max_failure_delay_ms = 5000
             """)
         #expect(result.problems == [])
         let configuration = result.configuration
@@ -96,7 +98,9 @@ struct ConfigDecodingTests {
         #expect(configuration.storage.databasePath == "/var/lib/needletail/needletail.sqlite")
         #expect(configuration.limits == LimitsConfiguration(
             maxStanzaBytes: 65536, negotiationTimeoutSeconds: 30, maxResourcesPerAccount: 5, maxConnectionsPerAddress: 0))
-        #expect(configuration.authentication == AuthenticationConfiguration(mechanisms: [.scramSHA256Plus, .scramSHA256], iterations: 20000, maxRetries: 4))
+        #expect(configuration.authentication == AuthenticationConfiguration(
+            mechanisms: [.scramSHA256Plus, .scramSHA256], iterations: 20000, maxRetries: 4,
+            failureDelayMilliseconds: 100, maxFailureDelayMilliseconds: 5000))
     }
 
     @Test("A direct TLS listener without a port gets 5223")

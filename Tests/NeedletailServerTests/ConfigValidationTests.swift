@@ -156,6 +156,14 @@ struct ConfigValidationTests {
         #expect(try Self.problems { $0.limits.maxConnectionsPerAddress = 0 }.isEmpty)
     }
 
+    @Test("Negative delays for failed authentications")
+    func failureDelays() throws {
+        #expect(try Self.problems { $0.authentication.failureDelayMilliseconds = -1; $0.authentication.maxFailureDelayMilliseconds = -5 } == [
+            ConfigProblem(key: "authentication.failure_delay_ms", message: "Key 'authentication.failure_delay_ms' is -1; it must be 0 (no delay) or more."),
+            ConfigProblem(key: "authentication.max_failure_delay_ms", message: "Key 'authentication.max_failure_delay_ms' is -5; it must be 0 or more."),
+        ])
+    }
+
     @Test("No mechanism")
     func noMechanism() throws {
         #expect(try Self.problems { $0.authentication.mechanisms = [] } == [

@@ -34,6 +34,8 @@ final class TestServer: Sendable {
             authentication: AuthenticationConfiguration(iterations: 4096),
             logLevel: .warning)
         configuration.limits.maxResourcesPerAccount = maxResources
+        // Failed logins are answered at once unless a test is about the delay.
+        configuration.authentication.failureDelayMilliseconds = 0
         configure(&configuration)
         var logger = given ?? Logger(label: "needletail.test")
         if given == nil { logger.logLevel = .warning }

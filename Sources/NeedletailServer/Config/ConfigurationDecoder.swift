@@ -197,6 +197,12 @@ enum ConfigurationDecoder {
         if let value = table.integer("max_retries", problems: &problems) {
             authentication.maxRetries = value
         }
+        if let value = table.integer("failure_delay_ms", problems: &problems) {
+            authentication.failureDelayMilliseconds = value
+        }
+        if let value = table.integer("max_failure_delay_ms", problems: &problems) {
+            authentication.maxFailureDelayMilliseconds = value
+        }
         problems += table.unknownKeys(known: ConfigKeys.authentication)
         return authentication
     }

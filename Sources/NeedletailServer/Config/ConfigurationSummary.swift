@@ -26,7 +26,9 @@ public enum ConfigurationSummary {
         )
         let authentication = configuration.authentication
         lines.append(
-            "  authentication: \(authentication.mechanisms.map(\.wireName).joined(separator: ", ")); \(authentication.iterations) iterations; \(authentication.maxRetries) retries"
+            "  authentication: \(authentication.mechanisms.map(\.wireName).joined(separator: ", ")); \(authentication.iterations) iterations; \(authentication.maxRetries) retries; "
+                + (authentication.failureDelayMilliseconds == 0 ? "failures answered at once"
+                    : "failures answered after \(authentication.failureDelayMilliseconds) ms, doubling up to \(authentication.maxFailureDelayMilliseconds) ms")
         )
         lines.append("  federation: \(federationLine(configuration.federation))")
         lines.append("  log level: \(configuration.logLevel.rawValue)")

@@ -140,6 +140,18 @@ extension ServerConfiguration {
                 message: "Key 'authentication.max_retries' is \(authentication.maxRetries); RFC 6120 §6.4.5 asks for \(Self.allowedAuthenticationRetries.lowerBound) to \(Self.allowedAuthenticationRetries.upperBound) retries."
             ))
         }
+        if authentication.failureDelayMilliseconds < 0 {
+            problems.append(ConfigProblem(
+                key: "authentication.failure_delay_ms",
+                message: "Key 'authentication.failure_delay_ms' is \(authentication.failureDelayMilliseconds); it must be 0 (no delay) or more."
+            ))
+        }
+        if authentication.maxFailureDelayMilliseconds < 0 {
+            problems.append(ConfigProblem(
+                key: "authentication.max_failure_delay_ms",
+                message: "Key 'authentication.max_failure_delay_ms' is \(authentication.maxFailureDelayMilliseconds); it must be 0 or more."
+            ))
+        }
         return problems
     }
 

@@ -158,8 +158,18 @@ public struct AuthenticationConfiguration: Sendable, Hashable {
     public var iterations: Int
     /// Failed attempts allowed on one stream before it is closed (RFC 6120 §6.4.5: 2 to 5).
     public var maxRetries: Int
+    /// Milliseconds before answering a failed authentication from an address or
+    /// for an account with no recent failure; doubled for each further one. 0: no delay.
+    public var failureDelayMilliseconds: Int
+    /// The longest a failed authentication's answer is delayed, in milliseconds.
+    public var maxFailureDelayMilliseconds: Int
 
-    public init(mechanisms: [SASLMechanism] = SASLMechanism.allCases, iterations: Int = SCRAMCredentials.defaultIterations, maxRetries: Int = 3) {
+    public init(
+        mechanisms: [SASLMechanism] = SASLMechanism.allCases, iterations: Int = SCRAMCredentials.defaultIterations, maxRetries: Int = 3,
+        failureDelayMilliseconds: Int = 250, maxFailureDelayMilliseconds: Int = 30_000
+    ) {
+        self.failureDelayMilliseconds = failureDelayMilliseconds
+        self.maxFailureDelayMilliseconds = maxFailureDelayMilliseconds
         self.mechanisms = mechanisms
         self.iterations = iterations
         self.maxRetries = maxRetries

@@ -14,10 +14,12 @@ extension C2SHandler {
             write(features.element)
 
         case .send(let element):
-            if element.name == "failure", element.namespace == Namespace.sasl {
-                server.router.audit.authenticationFailed(address: peerAddress, condition: element.elements.first?.name ?? "unknown")
+            guard element.name == "failure", element.namespace == Namespace.sasl else {
+                write(element)
+                return
             }
-            write(element)
+            server.router.audit.authenticationFailed(address: peerAddress, condition: element.elements.first?.name ?? "unknown")
+            writeAfterThrottle([element])
 
         case .startTLS:
             startTLS()
@@ -27,6 +29,7 @@ extension C2SHandler {
 
         case .authenticated(let jid, let success):
             server.router.audit.authenticationSucceeded(jid, address: peerAddress)
+            server.authenticationThrottle.succeeded(account: jid.bare.description)
             write(success)
             account = jid
             logger[metadataKey: "xmpp.jid"] = "\(jid)"
@@ -81,11 +84,9 @@ extension C2SHandler {
 
         case .failAuthenticationAndClose(let failure, let error):
             server.router.audit.authenticationFailed(address: peerAddress, condition: failure.elements.first?.name ?? "unknown")
-            write(failure)
-            write(error.element)
             logger.warning("too many failed authentication attempts")
             closeReason = "too many failed authentication attempts"
-            closeAfterWriting()
+            writeAfterThrottle([failure, error.element]) { [self] in closeAfterWriting() }
 
         case .closeStream:
             // The client closed first; ours answers it and the connection ends.
@@ -126,6 +127,7 @@ extension C2SHandler {
     /// back to this loop and into the machine.
     private func lookUpCredentials(username: String, domain: String, hash: SCRAMHash) {
         guard let context else { return }
+        authenticatingAs = "\(username)@\(domain)"
         let accounts = server.accounts
         let promise = context.eventLoop.makePromise(of: SASLCredentialLookup.self)
         promise.completeWithTask {
@@ -189,6 +191,28 @@ extension C2SHandler {
             suspend(until: { await router.prepare(jid.bare) }, then: { [self] _ in run(machine.resourceBound(jid)) })
         case .failure(let error):
             run(machine.resourceBindingFailed(error))
+        }
+    }
+
+    /// Answers a failed authentication once the throttle's delay for the
+    /// client's address and account has passed, reading nothing from the client
+    /// meanwhile (it waits for this answer anyway), then does `then`.
+    private func writeAfterThrottle(_ elements: [XMPPElement], then: (() -> Void)? = nil) {
+        let delay = server.authenticationThrottle.failed(address: peerAddress, account: authenticatingAs)
+        authenticatingAs = nil
+        guard delay > .zero, let context else {
+            elements.forEach(write)
+            then?()
+            return
+        }
+        logger.info("failed authentication answered later", metadata: ["delay_ms": "\(delay.nanoseconds / 1_000_000)"])
+        isSuspended = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+            isSuspended = false
+            elements.forEach(write)
+            then?()
+            processParsedInput()
+            flush()
         }
     }
 }

@@ -41,6 +41,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var awaitingPing = false
     /// The client's IP address, for limits per address (in-band registration).
     let peerAddress: String?
+    /// The account the current authentication attempt is for (`user@domain`), once known.
+    var authenticatingAs: String?
     /// Whether the connection is over its address's limit and is to be refused
     /// as soon as it is active.
     var refusedForAddress = false
