@@ -107,6 +107,12 @@ public final class NeedletailServer: Service {
                 channel.eventLoop.makeCompletedFuture {
                     switch kind {
                     case .c2s:
+                        let outgoingLimit = context.configuration.limits.maxOutgoingBufferBytes
+                        if outgoingLimit > 0 {
+                            // Past the high mark the channel turns unwritable and the handler disconnects.
+                            try channel.syncOptions?.setOption(
+                                .writeBufferWaterMark, value: .init(low: outgoingLimit / 2, high: outgoingLimit))
+                        }
                         if mode == .direct, let tls = context.tls {
                             try channel.pipeline.syncOperations.addHandler(ServerTLSHandler.make(context: tls.serverContext))
                         }

@@ -73,6 +73,7 @@ struct ConfigDecodingTests {
             negotiation_timeout_seconds = 30
             max_resources_per_account = 5
             max_connections_per_ip = 0
+            max_outgoing_buffer_bytes = 131072
 
             [authentication]
             mechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]
@@ -97,7 +98,8 @@ struct ConfigDecodingTests {
         #expect(configuration.storage.dataDirectory == "/var/lib/needletail")
         #expect(configuration.storage.databasePath == "/var/lib/needletail/needletail.sqlite")
         #expect(configuration.limits == LimitsConfiguration(
-            maxStanzaBytes: 65536, negotiationTimeoutSeconds: 30, maxResourcesPerAccount: 5, maxConnectionsPerAddress: 0))
+            maxStanzaBytes: 65536, negotiationTimeoutSeconds: 30, maxResourcesPerAccount: 5, maxConnectionsPerAddress: 0,
+            maxOutgoingBufferBytes: 131_072))
         #expect(configuration.authentication == AuthenticationConfiguration(
             mechanisms: [.scramSHA256Plus, .scramSHA256], iterations: 20000, maxRetries: 4,
             failureDelayMilliseconds: 100, maxFailureDelayMilliseconds: 5000))

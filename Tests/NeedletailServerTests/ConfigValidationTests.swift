@@ -156,6 +156,14 @@ struct ConfigValidationTests {
         #expect(try Self.problems { $0.limits.maxConnectionsPerAddress = 0 }.isEmpty)
     }
 
+    @Test("An outgoing buffer smaller than a stanza")
+    func outgoingBuffer() throws {
+        #expect(try Self.problems { $0.limits.maxOutgoingBufferBytes = 1000 } == [
+            ConfigProblem(key: "limits.max_outgoing_buffer_bytes", message: "Key 'limits.max_outgoing_buffer_bytes' is 1000; it must be 0 (no limit) or at least max_stanza_bytes (262144), so one stanza always fits."),
+        ])
+        #expect(try Self.problems { $0.limits.maxOutgoingBufferBytes = 0 }.isEmpty)
+    }
+
     @Test("Negative delays for failed authentications")
     func failureDelays() throws {
         #expect(try Self.problems { $0.authentication.failureDelayMilliseconds = -1; $0.authentication.maxFailureDelayMilliseconds = -5 } == [

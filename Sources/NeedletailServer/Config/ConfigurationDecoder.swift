@@ -167,6 +167,9 @@ enum ConfigurationDecoder {
         if let value = table.integer("max_connections_per_ip", problems: &problems) {
             limits.maxConnectionsPerAddress = value
         }
+        if let value = table.integer("max_outgoing_buffer_bytes", problems: &problems) {
+            limits.maxOutgoingBufferBytes = value
+        }
         problems += table.unknownKeys(known: ConfigKeys.limits)
         return limits
     }

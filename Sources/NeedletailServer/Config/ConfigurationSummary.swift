@@ -23,6 +23,7 @@ public enum ConfigurationSummary {
         lines.append(
             "  limits: stanzas up to \(limits.maxStanzaBytes) bytes, negotiation within \(limits.negotiationTimeoutSeconds) s, \(limits.maxResourcesPerAccount) resources per account, "
                 + (limits.maxConnectionsPerAddress == 0 ? "no limit of connections per IP address" : "\(limits.maxConnectionsPerAddress) connections per IP address")
+                + (limits.maxOutgoingBufferBytes == 0 ? ", no limit of bytes waiting for a client" : ", at most \(limits.maxOutgoingBufferBytes) bytes waiting for a client")
         )
         let authentication = configuration.authentication
         lines.append(

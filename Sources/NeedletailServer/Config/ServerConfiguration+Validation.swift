@@ -110,6 +110,12 @@ extension ServerConfiguration {
                 message: "Key 'limits.max_connections_per_ip' is \(limits.maxConnectionsPerAddress); it must be 0 (no limit) or more."
             ))
         }
+        if limits.maxOutgoingBufferBytes != 0, limits.maxOutgoingBufferBytes < limits.maxStanzaBytes {
+            problems.append(ConfigProblem(
+                key: "limits.max_outgoing_buffer_bytes",
+                message: "Key 'limits.max_outgoing_buffer_bytes' is \(limits.maxOutgoingBufferBytes); it must be 0 (no limit) or at least max_stanza_bytes (\(limits.maxStanzaBytes)), so one stanza always fits."
+            ))
+        }
         return problems
     }
 

@@ -131,6 +131,9 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var maxResourcesPerAccount: Int
     /// Client connections open at once from one IP address; 0: no limit.
     public var maxConnectionsPerAddress: Int
+    /// Bytes waiting to be written to one client before it is disconnected as too
+    /// slow a reader; 0: no limit.
+    public var maxOutgoingBufferBytes: Int
 
     /// Seconds a client may stay silent before the server pings it (XEP-0199 §4.1); 0: never.
     public var pingIntervalSeconds: Int
@@ -139,8 +142,10 @@ public struct LimitsConfiguration: Sendable, Hashable {
 
     public init(
         maxStanzaBytes: Int = 256 * 1024, negotiationTimeoutSeconds: Int = 60, maxResourcesPerAccount: Int = 20,
-        pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60, maxConnectionsPerAddress: Int = 100
+        pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60, maxConnectionsPerAddress: Int = 100,
+        maxOutgoingBufferBytes: Int = 4 * 1024 * 1024
     ) {
+        self.maxOutgoingBufferBytes = maxOutgoingBufferBytes
         self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.maxStanzaBytes = maxStanzaBytes
         self.negotiationTimeoutSeconds = negotiationTimeoutSeconds

@@ -142,6 +142,18 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// The outgoing buffer passed `limits.max_outgoing_buffer_bytes`: the client
+    /// reads more slowly than its stanzas come. No stream error can reach a
+    /// client that does not read, so the connection just ends.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        context.fireChannelWritabilityChanged()
+        let limit = server.configuration.limits.maxOutgoingBufferBytes
+        guard limit > 0, !context.channel.isWritable else { return }
+        logger.warning("disconnecting a client that reads too slowly", metadata: ["limit_bytes": "\(limit)"])
+        closeReason = "outgoing buffer over \(limit) bytes (the client reads too slowly)"
+        context.close(promise: nil)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
             logger.info("TLS established")
