@@ -24,7 +24,7 @@ struct CLICheckSummaryTests {
             "  certificate for example.com: none yet; a self-signed one will be generated on first start",
             "  certificate for example.org: generated, valid until \(regenerated.notValidAfter.formatted(.iso8601)) (\(data)/certificates/example.org.crt)",
             "  data directory: \(data) (database \(data)/needletail.sqlite)",
-            "  limits: stanzas up to 262144 bytes, negotiation within 60 s, 20 resources per account, 100 connections per IP address, at most 4194304 bytes waiting for a client",
+            "  limits: stanzas up to 262144 bytes, negotiation within 60 s, 20 resources per account, 100 connections per IP address, at most 4194304 bytes waiting for a client, 262144 bytes a second from a client",
             "  authentication: SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256, SCRAM-SHA-1, PLAIN; 10000 iterations; 3 retries; failures answered after 250 ms, doubling up to 30000 ms",
             "  federation: valid certificates or dialback",
             "  log level: info",

@@ -25,7 +25,7 @@ struct ConfigDecodingProblemTests {
             name: "unknown key without a near match",
             toml: "[limits]\nbandwidth = 5",
             key: "limits.bandwidth",
-            message: "Unknown key 'bandwidth' in the [limits] table; the keys it accepts are 'max_stanza_bytes', 'negotiation_timeout_seconds', 'max_resources_per_account', 'ping_interval_seconds', 'ping_timeout_seconds', 'max_connections_per_ip' and 'max_outgoing_buffer_bytes'."
+            message: "Unknown key 'bandwidth' in the [limits] table; the keys it accepts are 'max_stanza_bytes', 'negotiation_timeout_seconds', 'max_resources_per_account', 'ping_interval_seconds', 'ping_timeout_seconds', 'max_connections_per_ip', 'max_outgoing_buffer_bytes' and 'max_bytes_per_second'."
         ),
         ProblemCase(
             name: "misspelt listener key",

@@ -12,7 +12,7 @@ enum ConfigKeys {
     static let tls = ["certificates"]
     static let certificate = ["certificate", "key"]
     static let storage = ["data_directory"]
-    static let limits = ["max_stanza_bytes", "negotiation_timeout_seconds", "max_resources_per_account", "ping_interval_seconds", "ping_timeout_seconds", "max_connections_per_ip", "max_outgoing_buffer_bytes"]
+    static let limits = ["max_stanza_bytes", "negotiation_timeout_seconds", "max_resources_per_account", "ping_interval_seconds", "ping_timeout_seconds", "max_connections_per_ip", "max_outgoing_buffer_bytes", "max_bytes_per_second"]
     static let authentication = ["mechanisms", "iterations", "max_retries", "failure_delay_ms", "max_failure_delay_ms"]
     static let modules = [
         "disabled", "max_roster_items", "max_offline_messages", "hide_version", "contact_addresses", "allow_registration",

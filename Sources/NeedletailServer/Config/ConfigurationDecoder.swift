@@ -170,6 +170,9 @@ enum ConfigurationDecoder {
         if let value = table.integer("max_outgoing_buffer_bytes", problems: &problems) {
             limits.maxOutgoingBufferBytes = value
         }
+        if let value = table.integer("max_bytes_per_second", problems: &problems) {
+            limits.maxIncomingBytesPerSecond = value
+        }
         problems += table.unknownKeys(known: ConfigKeys.limits)
         return limits
     }

@@ -24,6 +24,7 @@ public enum ConfigurationSummary {
             "  limits: stanzas up to \(limits.maxStanzaBytes) bytes, negotiation within \(limits.negotiationTimeoutSeconds) s, \(limits.maxResourcesPerAccount) resources per account, "
                 + (limits.maxConnectionsPerAddress == 0 ? "no limit of connections per IP address" : "\(limits.maxConnectionsPerAddress) connections per IP address")
                 + (limits.maxOutgoingBufferBytes == 0 ? ", no limit of bytes waiting for a client" : ", at most \(limits.maxOutgoingBufferBytes) bytes waiting for a client")
+                + (limits.maxIncomingBytesPerSecond == 0 ? ", no limit of bytes a second from a client" : ", \(limits.maxIncomingBytesPerSecond) bytes a second from a client")
         )
         let authentication = configuration.authentication
         lines.append(

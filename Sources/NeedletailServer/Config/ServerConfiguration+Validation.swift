@@ -110,6 +110,12 @@ extension ServerConfiguration {
                 message: "Key 'limits.max_connections_per_ip' is \(limits.maxConnectionsPerAddress); it must be 0 (no limit) or more."
             ))
         }
+        if limits.maxIncomingBytesPerSecond < 0 {
+            problems.append(ConfigProblem(
+                key: "limits.max_bytes_per_second",
+                message: "Key 'limits.max_bytes_per_second' is \(limits.maxIncomingBytesPerSecond); it must be 0 (no limit) or more."
+            ))
+        }
         if limits.maxOutgoingBufferBytes != 0, limits.maxOutgoingBufferBytes < limits.maxStanzaBytes {
             problems.append(ConfigProblem(
                 key: "limits.max_outgoing_buffer_bytes",

@@ -134,6 +134,9 @@ public struct LimitsConfiguration: Sendable, Hashable {
     /// Bytes waiting to be written to one client before it is disconnected as too
     /// slow a reader; 0: no limit.
     public var maxOutgoingBufferBytes: Int
+    /// Bytes a second one client may send, sustained (a second's worth at once);
+    /// past it the server reads more slowly. 0: no limit.
+    public var maxIncomingBytesPerSecond: Int
 
     /// Seconds a client may stay silent before the server pings it (XEP-0199 §4.1); 0: never.
     public var pingIntervalSeconds: Int
@@ -143,8 +146,9 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public init(
         maxStanzaBytes: Int = 256 * 1024, negotiationTimeoutSeconds: Int = 60, maxResourcesPerAccount: Int = 20,
         pingIntervalSeconds: Int = 300, pingTimeoutSeconds: Int = 60, maxConnectionsPerAddress: Int = 100,
-        maxOutgoingBufferBytes: Int = 4 * 1024 * 1024
+        maxOutgoingBufferBytes: Int = 4 * 1024 * 1024, maxIncomingBytesPerSecond: Int = 256 * 1024
     ) {
+        self.maxIncomingBytesPerSecond = maxIncomingBytesPerSecond
         self.maxOutgoingBufferBytes = maxOutgoingBufferBytes
         self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.maxStanzaBytes = maxStanzaBytes

@@ -41,6 +41,11 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var awaitingPing = false
     /// The client's IP address, for limits per address (in-band registration).
     let peerAddress: String?
+    /// The client's incoming rate, when `limits.max_bytes_per_second` sets one.
+    var inboundRate: InboundRate?
+    /// Reading is paused until the rate's debt is paid; whether that was logged yet.
+    var readingPaused = false
+    var loggedRatePause = false
     /// The account the current authentication attempt is for (`user@domain`), once known.
     var authenticatingAs: String?
     /// Whether the connection is over its address's limit and is to be refused
@@ -58,6 +63,8 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
                                                    maxTextBytes: server.configuration.limits.maxStanzaBytes))
         self.machine = ServerNegotiationStateMachine(configuration: server.negotiationConfiguration(tls: tls))
         self.peerAddress = peer?.ipAddress
+        let rate = server.configuration.limits.maxIncomingBytesPerSecond
+        self.inboundRate = rate > 0 ? InboundRate(bytesPerSecond: rate, burst: rate) : nil
         var logger = server.logger
         logger[metadataKey: "xmpp.peer"] = "\(peer?.description ?? "unknown")"
         logger[metadataKey: "xmpp.listener"] = "\(tls)"
@@ -92,7 +99,11 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastInput = NIODeadline.now()
-        parser.append(unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        if inboundRate != nil, let pause = inboundRate?.take(bytes.readableBytes, now: lastInput) {
+            pauseReading(for: pause, context: context)
+        }
+        parser.append(bytes)
         if awaitingPeerClose {
             readUntilPeerCloses()
         } else {
@@ -140,6 +151,24 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         connections.closed(context.channel)
         logger.info("connection closed", metadata: ["reason": "\(closeReason ?? "connection dropped")"])
         context.fireChannelInactive()
+    }
+
+    /// The client sent more than its rate allows: no more reads until the debt is
+    /// paid, so TCP slows the client down; what it sent is all read in order after.
+    private func pauseReading(for pause: TimeAmount, context: ChannelHandlerContext) {
+        guard !readingPaused, let options = context.channel.syncOptions else { return }
+        readingPaused = true
+        try? options.setOption(.autoRead, value: false)
+        if !loggedRatePause {
+            loggedRatePause = true
+            logger.notice("reading paused: the client sends faster than limits.max_bytes_per_second", metadata: [
+                "limit": "\(server.configuration.limits.maxIncomingBytesPerSecond)", "pause_ms": "\(pause.nanoseconds / 1_000_000)",
+            ])
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: pause) { [self] in
+            readingPaused = false
+            try? self.context?.channel.syncOptions?.setOption(.autoRead, value: true)
+        }
     }
 
     /// The outgoing buffer passed `limits.max_outgoing_buffer_bytes`: the client
