@@ -104,18 +104,10 @@ extension ServerConfiguration {
                 message: "Key 'limits.max_resources_per_account' is \(limits.maxResourcesPerAccount); it must be at least 1, or no client could bind a resource."
             ))
         }
-        if limits.maxConnectionsPerAddress < 0 {
-            problems.append(ConfigProblem(
-                key: "limits.max_connections_per_ip",
-                message: "Key 'limits.max_connections_per_ip' is \(limits.maxConnectionsPerAddress); it must be 0 (no limit) or more."
-            ))
-        }
-        if limits.maxIncomingBytesPerSecond < 0 {
-            problems.append(ConfigProblem(
-                key: "limits.max_bytes_per_second",
-                message: "Key 'limits.max_bytes_per_second' is \(limits.maxIncomingBytesPerSecond); it must be 0 (no limit) or more."
-            ))
-        }
+        problems += [
+            Self.negative(limits.maxConnectionsPerAddress, key: "limits.max_connections_per_ip", zeroMeans: "no limit"),
+            Self.negative(limits.maxIncomingBytesPerSecond, key: "limits.max_bytes_per_second", zeroMeans: "no limit"),
+        ].compactMap { $0 }
         if limits.maxOutgoingBufferBytes != 0, limits.maxOutgoingBufferBytes < limits.maxStanzaBytes {
             problems.append(ConfigProblem(
                 key: "limits.max_outgoing_buffer_bytes",
@@ -152,19 +144,19 @@ extension ServerConfiguration {
                 message: "Key 'authentication.max_retries' is \(authentication.maxRetries); RFC 6120 §6.4.5 asks for \(Self.allowedAuthenticationRetries.lowerBound) to \(Self.allowedAuthenticationRetries.upperBound) retries."
             ))
         }
-        if authentication.failureDelayMilliseconds < 0 {
-            problems.append(ConfigProblem(
-                key: "authentication.failure_delay_ms",
-                message: "Key 'authentication.failure_delay_ms' is \(authentication.failureDelayMilliseconds); it must be 0 (no delay) or more."
-            ))
-        }
-        if authentication.maxFailureDelayMilliseconds < 0 {
-            problems.append(ConfigProblem(
-                key: "authentication.max_failure_delay_ms",
-                message: "Key 'authentication.max_failure_delay_ms' is \(authentication.maxFailureDelayMilliseconds); it must be 0 or more."
-            ))
-        }
+        problems += [
+            Self.negative(authentication.failureDelayMilliseconds, key: "authentication.failure_delay_ms", zeroMeans: "no delay"),
+            Self.negative(authentication.maxFailureDelayMilliseconds, key: "authentication.max_failure_delay_ms"),
+        ].compactMap { $0 }
         return problems
+    }
+
+    /// The problem with a count that must not be negative, or nil; `zeroMeans`
+    /// says what 0 does when it is special.
+    static func negative(_ value: Int, key: String, zeroMeans: String? = nil) -> ConfigProblem? {
+        guard value < 0 else { return nil }
+        let zero = zeroMeans.map { "0 (\($0))" } ?? "0"
+        return ConfigProblem(key: key, message: "Key '\(key)' is \(value); it must be \(zero) or more.")
     }
 
     /// `text` with its first letter in lower case, to continue a sentence.
