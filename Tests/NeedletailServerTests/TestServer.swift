@@ -21,9 +21,11 @@ final class TestServer: Sendable {
 
     init(
         domains: [String] = ["example.com", "example.net"], accounts: [String] = [], maxResources: Int = 20,
-        audit: AuditLog? = nil, logger given: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+        audit: AuditLog? = nil, logger given: Logger? = nil, dataDirectory: String? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("needletail-e2e-\(UUID().uuidString)").path
+        let directory = dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("needletail-e2e-\(UUID().uuidString)").path
         var configuration = ServerConfiguration(
             domains: domains,
             listeners: [
@@ -75,9 +77,13 @@ final class TestServer: Sendable {
         return client
     }
 
-    func stop() async {
+    /// Shuts the server down and, unless `keepingData` (for a restart on the
+    /// same storage), removes its data directory.
+    func stop(keepingData: Bool = false) async {
         await server.shutdown()
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if !keepingData {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+        }
     }
 }
 

@@ -164,6 +164,35 @@ struct StreamResumptionTests {
         await server.stop()
     }
 
+    @Test func shutdownStoresWhatADetachedSessionsClientHadNotAcknowledged() async throws {
+        let (server, port) = try await streamManagementServer(accounts: ["juliet@example.com", "romeo@example.net"])
+        let (juliet, _) = try await RawStream.authenticated(port: port, as: "juliet")
+        _ = try await juliet.bind("balcony")
+        try await juliet.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/><presence/>")
+        _ = await juliet.nextStreamManagement(named: "enabled")
+        let romeo = try await server.connected("romeo@example.net")
+        for index in 0..<5 {
+            try await romeo.send(Message(type: .chat, to: try JID("juliet@example.com/balcony"), body: "unacked \(index)"))
+        }
+        _ = await juliet.next { $0.name == "message" && $0.childText("body") == "unacked 4" }
+        await juliet.close()
+        await romeo.close()
+        try await Task.sleep(for: .milliseconds(100))
+        // Still detached and resumable when the server stops: storage keeps the five.
+        await server.stop(keepingData: true)
+
+        let restarted = try await TestServer(dataDirectory: server.dataDirectory)
+        let back = try await Online.connect(restarted, "juliet@example.com")
+        try await back.client.send(Presence())
+        var bodies: [String] = []
+        while bodies.count < 5, let message = await back.inbox.message(within: .seconds(3)) {
+            bodies.append(message.body ?? "")
+        }
+        #expect(bodies == (0..<5).map { "unacked \($0)" })
+        await back.close()
+        await restarted.stop()
+    }
+
     /// The resumption data of a client whose connection is still up: what it
     /// would hold had the network changed without either side noticing.
     static func resumableSnapshot(of client: XMPPClient, server: TestServer) async -> XMPPClient.ResumableSession? {
