@@ -16,8 +16,12 @@ import XMPPStreams
 /// await client.close()
 /// ```
 ///
-/// One client is one session: ``connect()`` once, and make a new client to
-/// reconnect. The connection itself runs on a NIO event loop, driven by the same
+/// One client is one connection: ``connect()`` once, and make a new client to
+/// reconnect. With ``Configuration/streamManagement`` set to `.resumable`
+/// (XEP-0198), a client whose connection was lost hands its
+/// ``resumableSession`` to the next one (``Configuration/resuming``), which
+/// takes the session over: same full JID, presence kept, and every stanza
+/// either side had not had acknowledged sent again. The connection itself runs on a NIO event loop, driven by the same
 /// sans-I/O ``ClientNegotiationStateMachine`` and XML parser as the server; this
 /// type only bridges it to async callers.
 ///
