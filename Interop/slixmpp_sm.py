@@ -18,7 +18,7 @@ import slixmpp
 
 from starttls_client import use_starttls_without_verification
 
-MESSAGES = 300
+MESSAGES = 1000
 
 
 class Client(slixmpp.ClientXMPP):
