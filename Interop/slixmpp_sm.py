@@ -89,7 +89,11 @@ async def main(host, port, receiver_jid, sender_jid, password):
     expected = [f"burst {index}" for index in range(MESSAGES)]
     passed &= check(len(receiver.bodies) == MESSAGES,
                     f"{len(receiver.bodies)} of {MESSAGES} messages arrived (no loss, no duplicates)")
-    passed &= check(receiver.bodies == expected, "in the order they were sent")
+    in_order = receiver.bodies == expected
+    passed &= check(in_order, "in the order they were sent")
+    if not in_order:
+        first = next(i for i, (got, want) in enumerate(zip(receiver.bodies, expected)) if got != want)
+        print(f"     first out of place at {first}: {receiver.bodies[max(0, first - 3):first + 5]}")
     passed &= check(receiver.boundjid.full == full, "under the same full JID")
     for client in (receiver, sender):
         client.disconnect()

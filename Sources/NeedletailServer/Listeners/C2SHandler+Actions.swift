@@ -187,6 +187,7 @@ extension C2SHandler {
         switch result {
         case .success(let binding):
             session = binding.session
+            boundSession = binding.session
             if let replaced = binding.replaced {
                 logger.info("replacing an older session with the same resource")
                 replaced.close(with: StreamError(.conflict, text: "replaced by a new login with the same resource"))

@@ -90,7 +90,6 @@ extension C2SHandler {
             server.resumable.add(session, id: id)
         }
         streamManagement = state
-        managedSession = session
         session.manageDelivery()
         write(StreamManagementElement.enabled(
             id: state.resumptionID, resume: state.resumptionID != nil, max: state.resumptionID != nil ? seconds : nil).element)
@@ -117,11 +116,6 @@ extension C2SHandler {
     /// out first), and the write is ours to answer for from here on.
     func writeManaged(_ bytes: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         promise?.succeed(())
-        guard session != nil else {
-            // Detached, resumed elsewhere or ended: the session decides where it goes.
-            managedSession?.deliver(bytes)
-            return
-        }
         writer.flush(context)
         streamManagement?.unacknowledged.append(.bytes(bytes))
         context.write(NIOAny(bytes), promise: nil)
@@ -181,7 +175,7 @@ extension C2SHandler {
         let server = self.server
         let hibernation = SessionHibernation(
             id: id, generation: generation, unacknowledged: state.unacknowledged, handled: state.handled,
-            timeout: state.resumeTimeout, expire: { generation in server.expire(session, generation: generation) })
+            timeout: state.resumeTimeout, loop: context.eventLoop, expire: { generation in server.expire(session, generation: generation) })
         streamManagement = nil
         session.detach(hibernation)
         context.eventLoop.scheduleTask(in: state.resumeTimeout) {
@@ -206,22 +200,22 @@ extension C2SHandler {
         }
         isSuspended = true
         let channel = context.channel
-        session.release(on: context.eventLoop).assumeIsolated().whenComplete { [self] _ in
+        session.release(on: context.eventLoop).flatMap { session.attach(channel) }.assumeIsolated().whenComplete { [self] result in
             isSuspended = false
-            resumeAttached(session, previd: previd, h: h, channel: channel)
+            resumeAttached(session, hibernation: try? result.get(), previd: previd, h: h)
             processParsedInput()
             flush()
         }
     }
 
-    private func resumeAttached(_ session: ClientSession, previd: String, h: UInt32, channel: any Channel) {
-        guard let hibernation = session.attach(channel) else {
+    private func resumeAttached(_ session: ClientSession, hibernation: SessionHibernation??, previd: String, h: UInt32) {
+        guard let found = hibernation, let hibernation = found else {
             logger.info("resumption refused: the session ended meanwhile")
             run(machine.resumptionFailed(StreamManagementElement.failed(.itemNotFound, h: nil).element))
             return
         }
         self.session = session
-        managedSession = session
+        boundSession = session
         streamManagement = StreamManagementState(
             resumptionID: previd, resumeTimeout: hibernation.timeout, handled: hibernation.handled,
             unacknowledged: hibernation.unacknowledged)

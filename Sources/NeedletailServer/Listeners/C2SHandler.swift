@@ -34,9 +34,10 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var session: ClientSession?
     /// XEP-0198 state, once the client enabled stream management.
     var streamManagement: StreamManagementState?
-    /// The session stream management was enabled or resumed for, kept after it
-    /// left this connection, for stanzas still on their way here.
-    var managedSession: ClientSession?
+    /// The session bound (or resumed) on this connection, kept after it ended
+    /// or left, for stanzas still on their way here: they must not follow our
+    /// closing tag, so the session hands them on instead.
+    var boundSession: ClientSession?
     var negotiationTimeout: Scheduled<Void>?
     /// Why the connection ended, for the closing log line.
     var closeReason: String?
@@ -237,11 +238,19 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Stanzas routed to the session from elsewhere (``ClientSession/deliver(_:)``).
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard streamManagement != nil || managedSession != nil else {
+        if session != nil, streamManagement == nil {
             context.write(data, promise: promise)
-            return
+        } else if session != nil {
+            writeManaged(unwrapOutboundIn(data), context: context, promise: promise)
+        } else if let boundSession {
+            // The session ended here, or left for another connection: the
+            // stanza goes where the session's stanzas go now (offline storage,
+            // the other connection), never after our closing tag.
+            promise?.succeed(())
+            boundSession.keep(unwrapOutboundIn(data), promise: nil)
+        } else {
+            context.write(data, promise: promise)
         }
-        writeManaged(unwrapOutboundIn(data), context: context, promise: promise)
     }
 
     func flush() {
@@ -259,11 +268,17 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closeAfterWriting()
     }
 
-    /// Ends the stream because the server asked to (``ClientSession/close(with:)``).
+    /// Ends the stream because the server asked to (``ClientSession/close(with:)``,
+    /// shutdown), after our stream header if none went out yet (RFC 6120
+    /// §4.9.1.2: a client that has sent nothing still gets a well-formed stream).
     func closeForServer(_ error: StreamError) {
-        guard !awaitingPeerClose else { return }
+        guard !awaitingPeerClose, !machine.isClosed else { return }
         closeReason = "closed by the server: \(error.condition.rawValue)"
-        closeWithError(error, header: nil)
+        guard session == nil else {
+            closeWithError(error, header: nil)
+            return
+        }
+        run(machine.refuse(error, streamID: streamID.isEmpty ? Self.makeStreamID() : streamID))
     }
 
     /// Writes `</stream:stream>` and flushes. RFC 6120 §4.4: the side that closes

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import Synchronization
 import XMPPCore
 
@@ -115,20 +116,8 @@ public final class ClientSession: Sendable {
     /// for the client instead; once it has ended they are handed to `ended`'s
     /// owner as undeliverable.
     public func deliver(_ bytes: ByteBuffer) {
-        switch link.withLock({ $0.take(bytes) }) {
-        case .write(let channel, managed: false):
+        if let channel = link.withLock({ $0.route(bytes, for: self, promise: nil) }) {
             channel.writeAndFlush(bytes, promise: nil)
-        case .write(let channel, managed: true):
-            // The c2s handler takes charge of every stanza that reaches it (it
-            // succeeds the write); one that fails never reached it, because the
-            // connection went first, and is offered again to what replaced it.
-            let promise = channel.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenFailure { [self] _ in redeliver(bytes, failedOn: channel) }
-            channel.writeAndFlush(bytes, promise: promise)
-        case .kept:
-            break
-        case .ended(let undeliverable):
-            undeliverable?([.bytes(bytes)])
         }
     }
 
@@ -138,14 +127,11 @@ public final class ClientSession: Sendable {
     /// only leave storage once it is out.
     public func deliverAndWait(_ element: XMPPElement) async throws {
         let bytes = element.serialized(context: .clientStream)
-        switch link.withLock({ $0.take(bytes) }) {
-        case .write(let channel, _):
-            try await channel.writeAndFlush(bytes).get()
-        case .kept:
-            break
-        case .ended:
-            throw ChannelError.ioOnClosedChannel
+        let promise = link.withLock { $0.eventLoop }.makePromise(of: Void.self)
+        if let channel = link.withLock({ $0.route(bytes, for: self, promise: promise) }) {
+            channel.writeAndFlush(bytes, promise: promise)
         }
+        try await promise.futureResult.get()
     }
 
     /// Serializes `element` for a client stream and writes it.
@@ -153,15 +139,41 @@ public final class ClientSession: Sendable {
         deliver(element.serialized(context: .clientStream))
     }
 
-    private func redeliver(_ bytes: ByteBuffer, failedOn channel: any Channel) {
-        let sameConnection = link.withLock { link in
-            if case .connected(let current, _) = link { return current === channel }
-            return false
+    /// A stanza that was on its way to a connection when the session left it:
+    /// kept while detached, ahead of those that came after the detachment,
+    /// written to the connection that took the session over, or undeliverable
+    /// once it ended. Called on the old connection's loop by its handler, for
+    /// stanzas that reached it afterwards, and for writes that found `closed`
+    /// (their channel) gone. With a `promise` (a
+    /// caller that keeps the stanza until it is out), an ended session fails it
+    /// instead of handing the stanza on.
+    func keep(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?, closed: (any Channel)? = nil) {
+        let undeliverable: UndeliverableStanzas?? = link.withLock { link in
+            switch link {
+            case .connected(let channel, _) where channel === closed:
+                // Nothing took the session over from a closed connection: the stanza cannot go anywhere.
+                return .some(nil)
+            case .connected(let channel, _):
+                SessionLink.write(bytes, to: channel, for: self, promise: promise)
+                return .none
+            case .detached(var hibernation):
+                // Out of the enum first, so the insertion does not copy the queue.
+                link = .ended(nil)
+                hibernation.keepLate(.bytes(bytes))
+                link = .detached(hibernation)
+                promise?.succeed(())
+                return .none
+            case .ended(let undeliverable):
+                return .some(undeliverable)
+            }
         }
-        // Still the connection that failed: nothing has replaced it yet, and the
-        // handler will find the stanza among those it had not written.
-        guard !sameConnection else { return }
-        deliver(bytes)
+        if case .some(let undeliverable) = undeliverable {
+            if let promise {
+                promise.fail(ChannelError.ioOnClosedChannel)
+            } else {
+                undeliverable?([.bytes(bytes)])
+            }
+        }
     }
 
     /// Asks the session's handler to end the stream with `error` (a `conflict` when
@@ -192,8 +204,7 @@ public final class ClientSession: Sendable {
     }
 
     /// Stanzas for the session now pass through its handler's stream management
-    /// (XEP-0198 `<enable/>`): writes carry a promise, so none is lost between
-    /// the connection's end and the session's detachment.
+    /// (XEP-0198 `<enable/>`), each in order on the connection's loop.
     func manageDelivery() {
         link.withLock { link in
             if case .connected(let channel, _) = link { link = .connected(channel, managed: true) }
@@ -201,20 +212,35 @@ public final class ClientSession: Sendable {
     }
 
     /// The connection dropped with resumption on: stanzas are kept in
-    /// `hibernation` until a client resumes or it expires.
+    /// `hibernation` until a client resumes or it expires. Called on the
+    /// connection's loop, where writes already on their way are still queued;
+    /// they come to ``keep(_:promise:closed:)`` and go ahead of the stanzas
+    /// delivered from now on.
     func detach(_ hibernation: SessionHibernation) {
         link.withLock { $0 = .detached(hibernation) }
     }
 
-    /// A new connection resumes the session: returns what the old one left (nil
-    /// when the session is no longer detached, having expired or been resumed
-    /// by another), and from now on stanzas go to `channel`.
-    func attach(_ channel: any Channel) -> SessionHibernation? {
-        link.withLock { link in
-            guard case .detached(let hibernation) = link else { return nil }
-            link = .connected(channel, managed: true)
-            return hibernation
+    /// A new connection resumes the session: what the old one left (nil when
+    /// the session is no longer detached, having expired or been resumed by
+    /// another), once every stanza already on its way has been kept; from then
+    /// on stanzas go to `channel`. The future completes on `channel`'s loop
+    /// ahead of any stanza written to it after the switch.
+    func attach(_ channel: any Channel) -> EventLoopFuture<SessionHibernation?> {
+        let promise = channel.eventLoop.makePromise(of: SessionHibernation?.self)
+        guard case .detached(let hibernation) = link.withLock({ $0 }) else {
+            promise.succeed(nil)
+            return promise.futureResult
         }
+        // Behind the stanzas queued on the old loop, so they are all in the hibernation.
+        hibernation.loop.execute { [self] in
+            link.withLock { link in
+                guard case .detached(let current) = link else { return promise.succeed(nil) }
+                link = .connected(channel, managed: true)
+                // Inside the lock: the answer is queued on the new loop before any stanza for it.
+                promise.succeed(current)
+            }
+        }
+        return promise.futureResult
     }
 
     /// Asks the handler of the connection the session is on, if it still has
@@ -264,26 +290,52 @@ enum SessionLink: Sendable {
     /// Gone; what still arrives is handed here, if anywhere.
     case ended(UndeliverableStanzas?)
 
-    /// What ``ClientSession/deliver(_:)`` does with one stanza.
-    enum Route {
-        case write(any Channel, managed: Bool)
-        case kept
-        case ended(UndeliverableStanzas?)
+    /// The loop the session's stanzas are ordered on.
+    var eventLoop: any EventLoop {
+        switch self {
+        case .connected(let channel, _): channel.eventLoop
+        case .detached(let hibernation): hibernation.loop
+        case .ended: MultiThreadedEventLoopGroup.singleton.any()
+        }
     }
 
-    /// Keeps `bytes` when detached; otherwise says where they go.
-    mutating func take(_ bytes: ByteBuffer) -> Route {
+    /// Where one stanza goes: the channel to write it to, outside the lock,
+    /// for a session without stream management; otherwise nil, the stanza
+    /// having been queued under the lock on the connection's loop or kept, so
+    /// that none overtakes another across a detachment or a resumption, or
+    /// handed on as undeliverable.
+    mutating func route(_ bytes: ByteBuffer, for session: ClientSession, promise: EventLoopPromise<Void>?) -> (any Channel)? {
         switch self {
-        case .connected(let channel, let managed):
-            return .write(channel, managed: managed)
+        case .connected(let channel, managed: false):
+            return channel
+        case .connected(let channel, managed: true):
+            Self.write(bytes, to: channel, for: session, promise: promise)
         case .detached(var hibernation):
             // Out of the enum first, so the append does not copy the queue.
             self = .ended(nil)
             hibernation.arrived.append(.bytes(bytes))
             self = .detached(hibernation)
-            return .kept
+            promise?.succeed(())
         case .ended(let undeliverable):
-            return .ended(undeliverable)
+            // Not under the lock: routing it may look the session up again.
+            MultiThreadedEventLoopGroup.singleton.any().execute {
+                if let promise {
+                    promise.fail(ChannelError.ioOnClosedChannel)
+                } else {
+                    undeliverable?([.bytes(bytes)])
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Queues a write on the channel's loop. The c2s handler takes charge of
+    /// the stanza there; a channel already closed has detached or ended the
+    /// session, which then keeps or hands on the stanza, in the same order.
+    static func write(_ bytes: ByteBuffer, to channel: any Channel, for session: ClientSession, promise: EventLoopPromise<Void>?) {
+        channel.eventLoop.execute {
+            guard channel.isActive else { return session.keep(bytes, promise: promise, closed: channel) }
+            channel.writeAndFlush(bytes, promise: promise)
         }
     }
 }

@@ -14,14 +14,27 @@ struct SessionHibernation: Sendable {
     let generation: UInt64
     /// Sent on the old connection and not acknowledged.
     var unacknowledged: UnacknowledgedQueue<OutboundStanza>
-    /// Arrived while no connection was there.
+    /// Arrived while no connection was there, oldest first.
     var arrived: [OutboundStanza] = []
+    /// Where in `arrived` the next stanza that was already on its way to the
+    /// old connection goes: ahead of every stanza delivered after the detachment.
+    var lateInsertionIndex = 0
     /// Stanzas from the client the server handled: the `h` of `<resumed/>`.
     var handled: UInt32
     /// How long the session waits for a resumption.
     let timeout: TimeAmount
+    /// The loop of the connection that dropped: stanzas for the session are
+    /// kept there, in the order they came, until a new connection takes over.
+    let loop: any EventLoop
     /// Ends the session if it is still detached with this generation: its
     /// contacts see it go and its stanzas go where those for an unavailable
     /// resource go.
     let expire: @Sendable (_ generation: UInt64) -> Void
+
+    /// Keeps a stanza that was on its way to the old connection when it
+    /// dropped: after the others like it, before those that came since.
+    mutating func keepLate(_ stanza: OutboundStanza) {
+        arrived.insert(stanza, at: lateInsertionIndex)
+        lateInsertionIndex += 1
+    }
 }
