@@ -5,6 +5,7 @@ extension ServerNegotiationStateMachine {
     /// fresh, unpredictable ID the driver made (RFC 6120 §4.7.3: a new one after
     /// every restart).
     public mutating func streamHeaderReceived(_ header: StreamHeader, streamID: String) -> Action {
+        if case .closed = state { return .wait }
         guard case .awaitingHeader(let previous, let account) = state else {
             // The parser yields a header only at a stream's start; anything else is a driver bug
             // or a restart the peer forced without negotiating one.
