@@ -185,9 +185,10 @@ extension ServerNegotiationStateMachine {
         case .established, .closed:
             return .wait
         case .awaitingHeader(let context, _):
+            // After a restart (TLS, SASL success) the client's parser waits for our
+            // new header too, so it gets one whether or not this is the first stream.
             state = .closed
-            let header = context == nil ? responseHeader(domain: nil, streamID: streamID, clientFrom: nil) : nil
-            return .closeWithError(error, header: header)
+            return .closeWithError(error, header: responseHeader(domain: context?.domain, streamID: streamID, clientFrom: nil))
         default:
             return close(error)
         }
