@@ -132,6 +132,14 @@ let package = Package(
             name: "XMPPCoreFuzz",
             dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // libFuzzer entry point for c2s negotiation and stanza handling: client
+        // bytes through the stream parser into the server's negotiation machine,
+        // every action performed in memory. No NIO server, no storage, so the
+        // sanitizer build stays small (see .ci/run).
+        .executableTarget(
+            name: "C2SFuzz",
+            dependencies: ["XMPPCore", "XMPPStreams", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // The load generator: real client sessions against any XMPP server.
         .executableTarget(
             name: "needletail-bench",
