@@ -93,7 +93,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // Malformed client streams and the stream error each must get (MalformedStreamCorpusTests).
+            resources: [.copy("MalformedStreams")]
         ),
         // The async/await client library, on the same core and state machines.
         .target(
