@@ -93,7 +93,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // Malformed client streams and the stream error each must get (MalformedStreamCorpusTests).
+            resources: [.copy("MalformedStreams")]
         ),
         // The async/await client library, on the same core and state machines.
         .target(
@@ -131,6 +133,14 @@ let package = Package(
         .executableTarget(
             name: "XMPPCoreFuzz",
             dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // libFuzzer entry point for c2s negotiation and stanza handling: client
+        // bytes through the stream parser into the server's negotiation machine,
+        // every action performed in memory. No NIO server, no storage, so the
+        // sanitizer build stays small (see .ci/run).
+        .executableTarget(
+            name: "C2SFuzz",
+            dependencies: ["XMPPCore", "XMPPStreams", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The load generator: real client sessions against any XMPP server.
         .executableTarget(

@@ -15,7 +15,9 @@ extension StanzaView {
         var reply = self
         reply.element = replyElement(type: "error")
         if includingOriginalPayload {
-            for case .element(let child) in element.children {
+            // An <error/> the sender put in a stanza that is not an error is not copied:
+            // the reply's own must be its only one (§8.3.2), else readers take the sender's.
+            for case .element(let child) in element.children where !(child.name == "error" && child.namespace == element.namespace) {
                 reply.element.append(child)
             }
         }

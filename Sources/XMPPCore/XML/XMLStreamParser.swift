@@ -204,6 +204,11 @@ public struct XMLStreamParser {
 
     /// Decides what the token at the start of `bytes` is and handles it once complete.
     private mutating func step(_ bytes: UnsafeRawBufferPointer) throws -> Step {
+        if atDocumentStart, bytes[0] == 0xFE || bytes[0] == 0xFF || bytes[0] == 0x00 {
+            // A UTF-16 or UTF-32 byte order mark, or the zero byte their '<' starts with:
+            // a stream in another encoding, which RFC 6120 §4.9.3.22 and §11.6 name.
+            throw StreamError.unsupportedEncoding("only UTF-8 is allowed (RFC 6120 §11.6)")
+        }
         if atDocumentStart, bytes[0] == 0xEF {
             // A UTF-8 byte order mark may precede the document (XML 1.0 §4.3.3).
             guard bytes.count >= 3 else { return .needMoreBytes }

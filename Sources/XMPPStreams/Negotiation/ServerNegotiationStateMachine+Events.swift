@@ -5,6 +5,7 @@ extension ServerNegotiationStateMachine {
     /// fresh, unpredictable ID the driver made (RFC 6120 §4.7.3: a new one after
     /// every restart).
     public mutating func streamHeaderReceived(_ header: StreamHeader, streamID: String) -> Action {
+        if case .closed = state { return .wait }
         guard case .awaitingHeader(let previous, let account) = state else {
             // The parser yields a header only at a stream's start; anything else is a driver bug
             // or a restart the peer forced without negotiating one.
@@ -207,9 +208,10 @@ extension ServerNegotiationStateMachine {
         case .established, .closed:
             return .wait
         case .awaitingHeader(let context, _):
+            // After a restart (TLS, SASL success) the client's parser waits for our
+            // new header too, so it gets one whether or not this is the first stream.
             state = .closed
-            let header = context == nil ? responseHeader(domain: nil, streamID: streamID, clientFrom: nil) : nil
-            return .closeWithError(error, header: header)
+            return .closeWithError(error, header: responseHeader(domain: context?.domain, streamID: streamID, clientFrom: nil))
         default:
             return close(error)
         }
