@@ -4,8 +4,8 @@
 # it acknowledged with XEP-0198 survives SIGKILL. Each script starts, signals and
 # restarts the server itself (it needs the exit status); this sets up the data
 # directory, free ports and accounts. Usage: Interop/lifecycle/run.sh [path/to/needletail]
-# LIFECYCLE_LOG_LEVEL=trace logs every stanza; LIFECYCLE_KEEP=1 keeps the directory
-# with the server logs.
+# LIFECYCLE_LOG_LEVEL sets the server's log level (info); LIFECYCLE_KEEP=1 keeps the
+# directory with the server logs; LIFECYCLE_SEED replays the SIGKILL points.
 set -euo pipefail
 # The helpers are imported from this folder; keep their bytecode out of the tree.
 export PYTHONDONTWRITEBYTECODE=1
