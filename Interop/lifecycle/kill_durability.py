@@ -13,7 +13,8 @@ exact body; unacked ones may or may not arrive, but never twice, and only as a
 prefix of what was sent (the server stores a stream's stanzas in order).
 
 Usage: kill_durability.py NEEDLETAIL CONFIG PORT DOMAIN PASSWORD WORKDIR [--acks-by-ping]
-(accounts sender and receiver must exist; see `Sender` for --acks-by-ping). Exit status 0 when every check
+(accounts sender and receiver must exist, the data directory must be
+WORKDIR/data; see `Sender` for --acks-by-ping). Exit status 0 when every check
 passes, 77 when the server refuses `<enable/>` (no XEP-0198 yet), 1 otherwise.
 LIFECYCLE_SEED=n replays a run's kill points.
 """
@@ -241,6 +242,17 @@ def judge(rounds, delivered):
         check(round_.acked > 0, f"round {round_.number}: at least one ack before the kill")
 
 
+def check_wal(database):
+    """The file is in WAL mode: bytes 18 and 19 of the header (the write and read
+    format versions) are 2 (https://sqlite.org/fileformat2.html#the_database_header).
+    Read from the file, not through SQLite, so the check cannot checkpoint or
+    recover anything. `synchronous = FULL` is per connection and cannot be seen
+    from outside; NeedletailStorageTests reads it back from the writer."""
+    with open(database, "rb") as file:
+        header = file.read(20)
+    check(header[18:20] == b"\x02\x02", f"the database file is in WAL mode (header bytes 18-19: {list(header[18:20])})")
+
+
 def main(binary, config, port, domain, password, workdir, acks_by_ping):
     seed = int(os.environ.get("LIFECYCLE_SEED", random.SystemRandom().randint(0, 2**31)))
     print(f"--   seed {seed} (LIFECYCLE_SEED={seed} replays these kill points)")
@@ -286,6 +298,7 @@ def run(server, port, domain, password, rng, acks_by_ping):
     receiver.close()
     print(f"--   the receiver got {len(delivered)} messages after the last restart")
     judge(rounds, delivered)
+    check_wal(os.path.join(workdir, "data", "needletail.sqlite"))
     server.signal(signal.SIGTERM)
     check(server.wait(10) == 0, "the server still exits with status 0 on SIGTERM after all that")
     return 0 if failures == 0 else 1
