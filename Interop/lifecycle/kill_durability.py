@@ -130,10 +130,13 @@ class Sender:
 
 def plans(rng):
     """The kill point of each round: (what happens, after how many messages)."""
+    # Past WINDOW messages the sender has waited for an ack, so each round below
+    # has something acked to check, however slow the disk.
+    acked_by_then = (WINDOW + 30, MESSAGES_PER_ROUND - 20)
     return [
         ("right after an ack arrives", rng.randint(40, 460)),
-        ("half way through writing a stanza, in a burst", rng.randint(40, 460)),
-        ("after <r/>, before its answer", rng.randint(40, 460)),
+        ("half way through writing a stanza, in a burst", rng.randint(*acked_by_then)),
+        ("after <r/>, before its answer", rng.randint(*acked_by_then)),
         ("after a random delay (ms)", rng.randint(20, 400)),
         ("right after the first ack", 1),
         ("right after the round's last ack", MESSAGES_PER_ROUND),
@@ -239,7 +242,8 @@ def judge(rounds, delivered):
               f"round {round_.number}: what was stored is a prefix of what was sent (no hole)")
         check(not round_.ack_problems, f"round {round_.number}: acks grow and never pass what was sent, no error stanza"
               + (f" ({round_.ack_problems[:2]})" if round_.ack_problems else ""))
-        check(round_.acked > 0, f"round {round_.number}: at least one ack before the kill")
+        if not name.startswith("after a random delay"):  # which may come before any ack
+            check(round_.acked > 0, f"round {round_.number}: at least one ack before the kill")
 
 
 def check_wal(database):
