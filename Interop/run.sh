@@ -53,6 +53,8 @@ echo "-- slixmpp: two accounts, SCRAM-SHA-1 over STARTTLS, messages both ways"
 python3 Interop/slixmpp_chat.py 127.0.0.1 "$starttls_port" juliet@localhost romeo@localhost "$password" || status=1
 echo "-- slixmpp: roster, subscriptions, presence, offline delivery, vCard, blocking, ping"
 python3 Interop/slixmpp_im.py 127.0.0.1 "$starttls_port" localhost nurse@localhost tybalt@localhost "$password" || status=1
+echo "-- slixmpp: stream management, a receiver dropped mid-burst resumes and misses nothing"
+python3 Interop/slixmpp_sm.py 127.0.0.1 "$starttls_port" juliet@localhost romeo@localhost "$password" || status=1
 echo "-- go-sendxmpp: a message from a Debian command-line client"
 python3 Interop/sendxmpp_delivery.py 127.0.0.1 "$starttls_port" juliet@localhost romeo@localhost "$password" || status=1
 

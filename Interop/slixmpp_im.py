@@ -8,10 +8,11 @@ Exit status 0 on success; a line per check is printed either way.
 """
 import asyncio
 import logging
-import ssl
 import sys
 
 import slixmpp
+
+from starttls_client import use_starttls_without_verification
 
 
 class Client(slixmpp.ClientXMPP):
@@ -27,12 +28,7 @@ class Client(slixmpp.ClientXMPP):
         self.subscribe_requests = []
         self.offline_seen = []
         self.ready = asyncio.Event()
-        self.ssl_context = ssl.create_default_context()
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.enable_direct_tls = False
-        self.enable_starttls = True
-        self.enable_plaintext = False
+        use_starttls_without_verification(self)
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("message", self.on_message)
         self.add_event_handler("message_error", lambda m: self.errors.append(m["error"]["condition"]))

@@ -173,6 +173,12 @@ public final class NeedletailServer: Service {
         while connections.count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        // Sessions waiting to be resumed end now; what their clients had not
+        // acknowledged goes to offline storage before storage closes.
+        for session in context.resumable.all() {
+            session.close(with: StreamError(.systemShutdown, text: "the server is shutting down"))
+        }
+        await context.background.drain(until: ContinuousClock.now + .seconds(5))
         do {
             try database.close()
         } catch {

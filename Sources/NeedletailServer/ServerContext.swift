@@ -16,6 +16,11 @@ struct ServerContext: Sendable {
     let logger: Logger
     /// Delays the answers to failed authentications (per address and account).
     let authenticationThrottle: AuthenticationThrottle
+    /// Sessions a client may resume (XEP-0198), by SM-ID.
+    let resumable = ResumableSessions()
+    /// Work sessions leave behind when they end (presence broadcasts, offline
+    /// storage of what was not acknowledged), which shutdown waits for.
+    let background = BackgroundWork()
 
     /// The negotiation settings for a listener with this TLS mode.
     func negotiationConfiguration(tls mode: ServerNegotiationStateMachine.TLSMode) -> ServerNegotiationStateMachine.Configuration {

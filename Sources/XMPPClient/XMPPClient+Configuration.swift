@@ -33,6 +33,38 @@ extension XMPPClient {
         case noVerification
     }
 
+    /// XEP-0198 stream management: acks both ways, and whether a session may
+    /// outlive a lost connection.
+    public enum StreamManagement: Sendable, Hashable {
+        /// Not used.
+        case off
+        /// Stanzas are acknowledged; a lost connection ends the session.
+        case acks
+        /// Stanzas are acknowledged, and the server keeps the session for a while
+        /// after the connection is lost, to be resumed by a new client made with
+        /// ``Configuration/resuming``.
+        case resumable
+    }
+
+    /// What a new client needs to resume a session whose connection was lost
+    /// (XEP-0198 §5).
+    public struct ResumableSession: Sendable {
+        /// The SM-ID, full JID and count of stanzas from the server handled.
+        public var resumption: ClientNegotiationStateMachine.Configuration.Resumption
+        /// Stanzas sent and not acknowledged by the server when the connection
+        /// went, with the server's last count: a resumption resends those the
+        /// server did not handle.
+        public var queue: UnacknowledgedQueue<XMPPElement>
+
+        public init(resumption: ClientNegotiationStateMachine.Configuration.Resumption, queue: UnacknowledgedQueue<XMPPElement>) {
+            self.resumption = resumption
+            self.queue = queue
+        }
+
+        /// The stanzas sent and not acknowledged, oldest first.
+        public var unacknowledged: [XMPPElement] { Array(queue.unacknowledged) }
+    }
+
     /// How long the client waits.
     public struct Timeouts: Sendable, Hashable {
         /// For the TCP connection.
@@ -90,6 +122,14 @@ extension XMPPClient {
         /// clients keep the salted password; nil derives them at every connection.
         /// One cache may serve many clients.
         public var scramKeyCache: SCRAMKeyCache?
+        /// Whether the client enables XEP-0198 stream management when the server
+        /// offers it (off by default).
+        public var streamManagement: StreamManagement
+        /// A session whose connection was lost, to resume instead of binding
+        /// (XEP-0198 §5): ``XMPPClient/resumableSession`` of the client that
+        /// lost it. When the server cannot resume it, a resource is bound as usual
+        /// and ``XMPPClient/wasResumed`` is false.
+        public var resuming: XMPPClient.ResumableSession?
 
         /// A configuration; see each property.
         public init(
@@ -99,9 +139,12 @@ extension XMPPClient {
             channelBinding: ClientNegotiationStateMachine.ChannelBindingPolicy = .whenAdvertised,
             timeouts: Timeouts = Timeouts(),
             parserLimits: XMLParserLimits = XMLParserLimits(maxElementBytes: 1 << 20, maxTextBytes: 1 << 20),
-            scramKeyCache: SCRAMKeyCache? = nil
+            scramKeyCache: SCRAMKeyCache? = nil, streamManagement: StreamManagement = .off,
+            resuming: XMPPClient.ResumableSession? = nil
         ) {
             self.scramKeyCache = scramKeyCache
+            self.streamManagement = streamManagement
+            self.resuming = resuming
             self.jid = jid
             self.password = password
             self.host = host
@@ -128,9 +171,11 @@ extension XMPPClient {
             case .plaintext: .plaintext
             case .trustedPlaintext: .trustedPlaintext
             }
-            return ClientNegotiationStateMachine.Configuration(
+            var configuration = ClientNegotiationStateMachine.Configuration(
                 jid: jid, password: password, tls: policy, allowedMechanisms: allowedMechanisms,
                 channelBinding: channelBinding, scramKeyCache: scramKeyCache)
+            configuration.resumption = resuming?.resumption
+            return configuration
         }
     }
 }

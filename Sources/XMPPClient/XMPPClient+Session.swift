@@ -88,6 +88,9 @@ extension XMPPClient {
             return
         }
         try? await channel.close()
+        // The handler hears of the close on the loop after the close completes;
+        // once a task queued behind it ran, the end (and ``resumableSession``) is known.
+        try? await channel.eventLoop.submit {}.get()
     }
 
     /// An ID for a stanza: 128 random bits in hex, unique for all practical purposes

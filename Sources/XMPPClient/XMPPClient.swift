@@ -37,6 +37,8 @@ public final class XMPPClient: Sendable {
     let incomingContinuation: AsyncStream<Stanza>.Continuation
     private let eventLoopGroup: any EventLoopGroup
     private let state: Mutex<State>
+    /// Whether the session was resumed, and how to resume it once its connection is lost.
+    private let streamManagement = Mutex<(resumed: Bool, resumable: ResumableSession?)>((false, nil))
 
     private enum State {
         case idle
@@ -63,6 +65,16 @@ public final class XMPPClient: Sendable {
             return nil
         }
     }
+
+    /// Whether ``connect()`` resumed ``Configuration/resuming`` (XEP-0198 §5)
+    /// rather than binding a new resource.
+    public var wasResumed: Bool { streamManagement.withLock { $0.resumed } }
+
+    /// Once the connection is lost without the stream being closed, and the
+    /// server allowed resumption (``StreamManagement/resumable``): what a new
+    /// client needs to resume the session (``Configuration/resuming``), within
+    /// the time the server keeps it.
+    public var resumableSession: ResumableSession? { streamManagement.withLock { $0.resumable } }
 
     /// Why the session ended: nil while it runs, or when it ended in order.
     public var terminationError: XMPPClientError? {
@@ -137,10 +149,19 @@ public final class XMPPClient: Sendable {
             negotiation: configuration.negotiation, tls: configuration.tls,
             startTLSContext: configuration.tls == .startTLS ? sslContext : nil,
             serverName: configuration.jid.domainpart, timeouts: configuration.timeouts,
-            parserLimits: configuration.parserLimits)
+            parserLimits: configuration.parserLimits, streamManagement: configuration.streamManagement,
+            resuming: configuration.resuming)
         let direct = configuration.tls == .directTLS ? sslContext : nil
         let continuation = incomingContinuation
         let onEnd: @Sendable (XMPPClientError?) -> Void = { [weak self] reason in self?.sessionEnded(reason) }
+        let onStreamManagement: @Sendable (StreamManagementReport) -> Void = { [weak self] report in
+            self?.streamManagement.withLock { state in
+                switch report {
+                case .resumed: state.resumed = true
+                case .resumable(let session): state.resumable = session
+                }
+            }
+        }
         return ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(configuration.timeouts.connect))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -152,7 +173,7 @@ public final class XMPPClient: Sendable {
                     }
                     try operations.addHandler(XMPPClientHandler(
                         settings: settings, established: established, incoming: continuation,
-                        onEnd: onEnd))
+                        onEnd: onEnd, onStreamManagement: onStreamManagement))
                 }
             }
     }

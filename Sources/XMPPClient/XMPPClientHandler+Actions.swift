@@ -19,15 +19,15 @@ extension XMPPClientHandler {
         case .startTLS:
             startTLS(context: context)
         case .established(let jid):
-            negotiationTimer?.cancel()
-            negotiationTimer = nil
-            established.succeed(jid)
+            sessionBound(jid)
+        case .resumed(let jid, let h):
+            sessionResumed(jid, h: h, context: context)
         case .stanza(let stanza):
+            countInbound()
             deliver(stanza)
-        case .nonza:
-            // No extension this client negotiates sends first-level elements
-            // other than stanzas; unknown ones are ignored.
-            break
+        case .nonza(let element):
+            // Stream management's; other first-level elements are ignored.
+            streamManagementReceived(element, context: context)
         case .sendClose:
             StreamHeader.writeClose(into: &outbound)
             closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.timeouts.close)) {
@@ -93,6 +93,7 @@ extension XMPPClientHandler {
 
     /// Writes what ``outbound`` holds, once, and completes the application's write promises with it.
     func flushOutbound(context: ChannelHandlerContext) {
+        requestAckIfNeeded()
         guard outbound.readableBytes > 0 else {
             let promises = outboundPromises
             outboundPromises.removeAll()
@@ -135,7 +136,12 @@ extension XMPPClientHandler {
         }
         for promise in outboundPromises { promise.fail(requestError) }
         outboundPromises.removeAll()
-        incoming.finish()
+        // Told before `incoming` finishes, so a reader that saw it finish finds
+        // the reason and the resumption data already there.
+        if let session = resumableSession() {
+            onStreamManagement(.resumable(session))
+        }
         onEnd(reason)
+        incoming.finish()
     }
 }

@@ -11,6 +11,7 @@ extension XMPPClientHandler {
                 return
             }
             element.write(into: &outbound, context: .clientStream)
+            countOutbound(element)
             if let promise { outboundPromises.append(promise) }
 
         case .request(let iq, let timeout, let response):
@@ -55,6 +56,7 @@ extension XMPPClientHandler {
         }
         requests.setTimer(timer, id: id)
         iq.element.write(into: &outbound, context: .clientStream)
+        countOutbound(iq.element)
     }
 
     private func notEstablished() -> XMPPClientError {

@@ -33,6 +33,10 @@ final class XMPPClientHandler: ChannelDuplexHandler {
         var timeouts: XMPPClient.Timeouts
         /// Bounds on what the server may send.
         var parserLimits: XMLParserLimits
+        /// Whether to enable XEP-0198 stream management.
+        var streamManagement: XMPPClient.StreamManagement = .off
+        /// A session to resume, with what it had not had acknowledged.
+        var resuming: XMPPClient.ResumableSession?
     }
 
     let settings: Settings
@@ -57,11 +61,19 @@ final class XMPPClientHandler: ChannelDuplexHandler {
     var started = false
     /// Whether the end has been reported.
     var ended = false
+    /// XEP-0198 state, from `<enable/>` on.
+    var streamManagement: ClientStreamManagement?
+    /// Bound, waiting for `<enabled/>` or `<failed/>` before reporting the session established.
+    var awaitingEnabled: JID?
+    /// Told when a session is resumed and, at the end, how to resume it.
+    let onStreamManagement: @Sendable (StreamManagementReport) -> Void
 
     init(
         settings: Settings, established: EventLoopPromise<JID>, incoming: AsyncStream<Stanza>.Continuation,
-        onEnd: @escaping @Sendable (XMPPClientError?) -> Void
+        onEnd: @escaping @Sendable (XMPPClientError?) -> Void,
+        onStreamManagement: @escaping @Sendable (StreamManagementReport) -> Void = { _ in }
     ) {
+        self.onStreamManagement = onStreamManagement
         self.settings = settings
         self.parser = XMLStreamParser(mode: .stream, limits: settings.parserLimits, inheritsStreamLanguage: false)
         self.machine = ClientNegotiationStateMachine(configuration: settings.negotiation)

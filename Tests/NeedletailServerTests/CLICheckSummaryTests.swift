@@ -26,6 +26,7 @@ struct CLICheckSummaryTests {
             "  data directory: \(data) (database \(data)/needletail.sqlite)",
             "  limits: stanzas up to 262144 bytes, negotiation within 60 s, 20 resources per account, 100 connections per IP address, at most 4194304 bytes waiting for a client, 262144 bytes a second from a client",
             "  authentication: SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256, SCRAM-SHA-1, PLAIN; 10000 iterations; 3 retries; failures answered after 250 ms, doubling up to 30000 ms",
+            "  stream management: sessions resumable for 300 s, at most 5000 unacknowledged stanzas",
             "  federation: valid certificates or dialback",
             "  log level: info",
         ])

@@ -1,7 +1,7 @@
 import Testing
 @testable import NeedletailServer
 
-/// The `[modules]` table: in-band registration's keys.
+/// The `[modules]` table: in-band registration's and stream management's keys.
 @Suite("Configuration of modules")
 struct ConfigModulesTests {
     @Test func registrationIsOffByDefaultWithAMinuteBetweenRegistrations() {
@@ -46,5 +46,24 @@ struct ConfigModulesTests {
         // Password changes and removal stay with the module either way; its disco feature too.
         #expect(ModuleRegistry(modules: ModulesConfiguration().enabled()).features.contains("jabber:iq:register"))
         #expect(!ModuleRegistry(modules: ModulesConfiguration(disabled: ["register"]).enabled()).features.contains("jabber:iq:register"))
+    }
+
+    @Test func streamManagementKeysAreReadAndChecked() throws {
+        let defaults = ConfigDecodingTests.decode("").configuration.modules.streamManagement
+        #expect(defaults == StreamManagementSettings(resumeTimeoutSeconds: 300, maxUnackedStanzas: 5000))
+        let result = ConfigDecodingTests.decode("""
+            [modules]
+            resume_timeout_seconds = 0
+            max_unacked_stanzas = 200
+            """)
+        #expect(result.problems == [])
+        #expect(result.configuration.modules.streamManagement.resumeTimeoutSeconds == 0)
+        #expect(result.configuration.modules.streamManagement.maxUnackedStanzas == 200)
+        let problems = try ConfigValidationTests.problems {
+            $0.modules.streamManagement.resumeTimeoutSeconds = -5
+            $0.modules.streamManagement.maxUnackedStanzas = 0
+        }
+        #expect(problems.map(\.key) == ["modules.resume_timeout_seconds", "modules.max_unacked_stanzas"])
+        #expect(ModulesConfiguration.knownNames.contains(StreamManagementModule.name))
     }
 }

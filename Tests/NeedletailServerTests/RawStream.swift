@@ -21,7 +21,10 @@ final class RawStream: Sendable {
                 do {
                     guard let event = try parser.next() else { return }
                     switch event {
-                    case .element(let element): elements.append(element)
+                    case .element(let element):
+                        elements.append(element)
+                        // RFC 6120 §6.4.6: after <success/> the server's stream restarts.
+                        if element.name == "success", element.namespace == Namespace.sasl { parser.reset() }
                     case .streamOpened(let header): headers.append(header)
                     case .streamClosed: break
                     }

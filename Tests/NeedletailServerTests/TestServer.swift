@@ -57,13 +57,15 @@ final class TestServer: Sendable {
     /// A client for `jid`, trusting the server's self-signed certificate.
     func client(
         _ jid: String, password: String = TestServer.password, tls: XMPPClient.TLSMode = .startTLS,
-        mechanisms: [SASLMechanism] = SASLMechanism.allCases
+        mechanisms: [SASLMechanism] = SASLMechanism.allCases, streamManagement: XMPPClient.StreamManagement = .off,
+        resuming: XMPPClient.ResumableSession? = nil
     ) throws -> XMPPClient {
         XMPPClient(configuration: .init(
             jid: try JID(jid), password: password, host: "127.0.0.1",
             port: tls == .directTLS ? directTLSPort : startTLSPort, tls: tls,
             certificateVerification: .noVerification, allowedMechanisms: mechanisms,
-            timeouts: .init(connect: .seconds(5), negotiation: .seconds(10), close: .seconds(1), request: .seconds(5))))
+            timeouts: .init(connect: .seconds(5), negotiation: .seconds(10), close: .seconds(1), request: .seconds(5)),
+            streamManagement: streamManagement, resuming: resuming))
     }
 
     /// A connected client.

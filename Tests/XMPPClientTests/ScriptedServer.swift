@@ -80,6 +80,8 @@ struct ScriptedServer {
             parser.reset()
         case .bindResource(let requested):
             perform(machine.resourceBound(try! JID("juliet@example.com/\(requested ?? "generated")")), into: &out)
+        case .resume:
+            perform(machine.resumptionFailed(StreamManagementElement.failed(.itemNotFound, h: nil).element), into: &out)
         case .stanza, .nonza, .register, .wait:
             break
         case .closeWithError(let error, let header):

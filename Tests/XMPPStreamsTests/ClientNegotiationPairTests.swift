@@ -190,7 +190,7 @@ struct NegotiationPair {
             #expect(clientParser.bufferedByteCount == 0)
             clientParser.reset()
             clientAwaitsTLS = true
-        case .established(let jid):
+        case .established(let jid), .resumed(let jid, _):
             established = jid
         case .stanza(let stanza):
             clientStanzas.append(stanza)
@@ -227,6 +227,9 @@ struct NegotiationPair {
         case .authenticated(_, let success):
             success.write(into: &toClient, context: .clientStream)
             serverParser.reset()
+        case .resume:
+            // No session to resume in this pair.
+            serverAction(server.resumptionFailed(StreamManagementElement.failed(.itemNotFound, h: nil).element))
         case .bindResource(let requested):
             switch bindResource(requested) {
             case .success(let jid): serverAction(server.resourceBound(jid))

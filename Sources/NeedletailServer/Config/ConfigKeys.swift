@@ -16,6 +16,6 @@ enum ConfigKeys {
     static let authentication = ["mechanisms", "iterations", "max_retries", "failure_delay_ms", "max_failure_delay_ms"]
     static let modules = [
         "disabled", "max_roster_items", "max_offline_messages", "hide_version", "contact_addresses", "allow_registration",
-        "registration_interval_seconds",
+        "registration_interval_seconds", "resume_timeout_seconds", "max_unacked_stanzas",
     ]
 }

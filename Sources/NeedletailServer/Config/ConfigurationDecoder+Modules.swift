@@ -27,6 +27,12 @@ extension ConfigurationDecoder {
         if let value = table.integer("registration_interval_seconds", problems: &problems) {
             modules.registrationIntervalSeconds = value
         }
+        if let value = table.integer("resume_timeout_seconds", problems: &problems) {
+            modules.streamManagement.resumeTimeoutSeconds = value
+        }
+        if let value = table.integer("max_unacked_stanzas", problems: &problems) {
+            modules.streamManagement.maxUnackedStanzas = value
+        }
         if let contacts = table.table("contact_addresses", name: "the [modules.contact_addresses] table", problems: &problems) {
             for kind in contacts.table.keys.sorted() {
                 guard let addresses = contacts.strings(kind, problems: &problems) else { continue }
@@ -62,6 +68,16 @@ extension ServerConfiguration {
             problems.append(ConfigProblem(
                 key: "modules.registration_interval_seconds",
                 message: "Key 'modules.registration_interval_seconds' is \(modules.registrationIntervalSeconds); use 0 to let one address register accounts without a pause, or a number of seconds."))
+        }
+        if modules.streamManagement.resumeTimeoutSeconds < 0 {
+            problems.append(ConfigProblem(
+                key: "modules.resume_timeout_seconds",
+                message: "Key 'modules.resume_timeout_seconds' is \(modules.streamManagement.resumeTimeoutSeconds); use 0 to turn stream resumption off, or a number of seconds."))
+        }
+        if modules.streamManagement.maxUnackedStanzas < 1 {
+            problems.append(ConfigProblem(
+                key: "modules.max_unacked_stanzas",
+                message: "Key 'modules.max_unacked_stanzas' is \(modules.streamManagement.maxUnackedStanzas); it must be at least 1, or no stanza could wait for the client's acknowledgement."))
         }
         if modules.allowsRegistration, modules.disabled.contains(RegistrationModule.name) {
             problems.append(ConfigProblem(

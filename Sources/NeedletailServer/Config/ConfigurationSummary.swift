@@ -32,9 +32,18 @@ public enum ConfigurationSummary {
                 + (authentication.failureDelayMilliseconds == 0 ? "failures answered at once"
                     : "failures answered after \(authentication.failureDelayMilliseconds) ms, doubling up to \(authentication.maxFailureDelayMilliseconds) ms")
         )
+        lines.append("  stream management: \(streamManagementLine(configuration.modules))")
         lines.append("  federation: \(federationLine(configuration.federation))")
         lines.append("  log level: \(configuration.logLevel.rawValue)")
         return lines
+    }
+
+    private static func streamManagementLine(_ modules: ModulesConfiguration) -> String {
+        guard !modules.disabled.contains(StreamManagementModule.name) else { return "off" }
+        let settings = modules.streamManagement
+        let resumption = settings.resumeTimeoutSeconds == 0
+            ? "acks only, no resumption" : "sessions resumable for \(settings.resumeTimeoutSeconds) s"
+        return "\(resumption), at most \(settings.maxUnackedStanzas) unacknowledged stanzas"
     }
 
     private static func federationLine(_ federation: FederationConfiguration) -> String {

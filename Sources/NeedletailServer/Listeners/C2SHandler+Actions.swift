@@ -47,6 +47,9 @@ extension C2SHandler {
         case .bindResource(let requested):
             bindResource(requested)
 
+        case .resume(let previd, let h, let account):
+            resume(previd: previd, h: h, account: account)
+
         case .established(let jid, let result):
             write(result)
             negotiationTimeout?.cancel()
@@ -58,7 +61,9 @@ extension C2SHandler {
         case .stanza(let stanza):
             guard let session else { return }
             do {
-                if let work = try server.router.route(stanza, from: session) {
+                let work = try server.router.route(stanza, from: session)
+                countHandled()
+                if let work {
                     suspend(until: work)
                 }
             } catch {
@@ -68,7 +73,8 @@ extension C2SHandler {
             }
 
         case .nonza(let element):
-            // No module handles first-level elements other than stanzas yet (RFC 6120 §4.9.3.24).
+            if handleStreamManagement(element) { return }
+            // RFC 6120 §4.9.3.24: a first-level element nothing here handles.
             closeReason = "unsupported first-level element <\(element.name)>"
             closeWithError(StreamError(.unsupportedStanzaType, text: "<\(element.name)/> is not supported"), header: nil)
 

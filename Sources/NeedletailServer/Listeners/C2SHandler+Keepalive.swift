@@ -33,8 +33,14 @@ extension C2SHandler {
             awaitingPing = false
             // Any input at all, an error reply included, shows the client is there.
             guard !answered, lastInput < sentAt, self.session != nil else { return }
-            logger.info("client did not answer a ping; closing")
             closeReason = "no answer to a ping"
+            guard !isResumable else {
+                // The client may be back on another network soon: the session waits for it (XEP-0198 §5).
+                logger.info("client did not answer a ping; closing the connection, the session waits to be resumed")
+                self.context?.close(promise: nil)
+                return
+            }
+            logger.info("client did not answer a ping; closing")
             closeWithError(StreamError(.connectionTimeout, text: "no answer to a ping"), header: nil)
         }
     }

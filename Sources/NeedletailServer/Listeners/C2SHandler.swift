@@ -9,9 +9,11 @@ import XMPPStreams
 /// negotiation state machine and a reused outbound buffer, feeds the machine what
 /// the parser yields, and performs each action (STYLE.md §2.3). Everything here
 /// runs on the channel's event loop; nothing is shared but the ``ClientSession``
-/// handle once bound.
-final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// handle once bound. Outbound, stanzas routed to the session pass through here,
+/// so stream management (XEP-0198) counts them in the order they go out.
+final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let server: ServerContext
@@ -27,8 +29,14 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     var closeTimer: Scheduled<Void>?
     /// The authenticated account, between SASL success and binding.
     var account: JID?
-    /// The bound session, once established.
+    /// The bound session, once established; nil again once it ended or was
+    /// detached from this connection.
     var session: ClientSession?
+    /// XEP-0198 state, once the client enabled stream management.
+    var streamManagement: StreamManagementState?
+    /// The session stream management was enabled or resumed for, kept after it
+    /// left this connection, for stanzas still on their way here.
+    var managedSession: ClientSession?
     var negotiationTimeout: Scheduled<Void>?
     /// Why the connection ended, for the closing log line.
     var closeReason: String?
@@ -100,7 +108,7 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastInput = NIODeadline.now()
         let bytes = unwrapInboundIn(data)
-        if inboundRate != nil, let pause = inboundRate?.take(bytes.readableBytes, now: lastInput) {
+        if let pause = inboundRate?.take(bytes.readableBytes, now: lastInput) {
             pauseReading(for: pause, context: context)
         }
         parser.append(bytes)
@@ -147,6 +155,10 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         negotiationTimeout?.cancel()
         closeTimer?.cancel()
         keepalive?.cancel()
+        // A stream that ended without a close from either side may be resumed.
+        if isResumable {
+            detachSession(reason: closeReason ?? "connection dropped")
+        }
         endSession()
         connections.closed(context.channel)
         logger.info("connection closed", metadata: ["reason": "\(closeReason ?? "connection dropped")"])
@@ -197,6 +209,13 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
                     return
                 }
                 closeForServer(error)
+            case .release(let promise):
+                detachSession(reason: "resumed on another connection")
+                closeReason = "the session was resumed on another connection"
+                if !awaitingPeerClose {
+                    closeWithError(StreamError(.conflict, text: "the session was resumed on another connection"), header: nil)
+                }
+                promise.succeed(())
             }
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -213,6 +232,16 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func write(_ element: XMPPElement) {
         writer.write(element)
+        countWritten(element)
+    }
+
+    /// Stanzas routed to the session from elsewhere (``ClientSession/deliver(_:)``).
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard streamManagement != nil || managedSession != nil else {
+            context.write(data, promise: promise)
+            return
+        }
+        writeManaged(unwrapOutboundIn(data), context: context, promise: promise)
     }
 
     func flush() {
@@ -256,18 +285,15 @@ final class C2SHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Takes the session out of routing and tells the modules it ended (presence
-    /// `unavailable` to contacts, RFC 6121 §4.5.2), once, however the stream ended.
+    /// Ends the session for good, once, however the stream ended: out of
+    /// routing, contacts told (RFC 6121 §4.5.2), and what the client did not
+    /// acknowledge routed as for an unavailable resource (XEP-0198 §4).
     func endSession() {
         guard let session else { return }
         self.session = nil
-        server.registry.unregister(session)
-        let router = server.router
-        Task {
-            for hook in router.modules.endedHooks {
-                await hook(session, router)
-            }
-        }
+        streamManagement?.ackTimer?.cancel()
+        let unacknowledged = streamManagement?.unacknowledged.removeAll() ?? []
+        server.end(session, unacknowledged: unacknowledged, resumptionID: streamManagement?.resumptionID)
     }
 
     /// Runs a module's storage work for a stanza and holds further input until it

@@ -22,6 +22,17 @@ struct StreamWriter {
         hasPending = true
     }
 
+    /// Writes a stanza kept for stream management again (a resumption's resend).
+    mutating func write(_ stanza: OutboundStanza) {
+        switch stanza {
+        case .element(let element):
+            write(element)
+        case .bytes(let bytes):
+            buffer.writeImmutableBuffer(bytes)
+            hasPending = true
+        }
+    }
+
     mutating func write(_ header: StreamHeader) {
         header.write(into: &buffer)
         hasPending = true

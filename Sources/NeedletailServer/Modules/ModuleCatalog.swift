@@ -21,11 +21,14 @@ public struct ModulesConfiguration: Sendable, Hashable {
     /// The least number of seconds between two successful registrations from one IP
     /// address (Prosody's `min_seconds_between_registrations`); 0 for no limit.
     public var registrationIntervalSeconds: Int
+    /// XEP-0198 stream management: how long a dropped session may be resumed,
+    /// and how many stanzas may wait for the client's ack.
+    public var streamManagement: StreamManagementSettings
 
     public init(
         disabled: Set<String> = [], maxRosterItems: Int = 1000, maxOfflineMessages: Int = 1000,
         hidesVersion: Bool = false, contactAddresses: [String: [String]] = [:], allowsRegistration: Bool = false,
-        registrationIntervalSeconds: Int = 60
+        registrationIntervalSeconds: Int = 60, streamManagement: StreamManagementSettings = StreamManagementSettings()
     ) {
         self.disabled = disabled
         self.maxRosterItems = maxRosterItems
@@ -34,6 +37,7 @@ public struct ModulesConfiguration: Sendable, Hashable {
         self.contactAddresses = contactAddresses
         self.allowsRegistration = allowsRegistration
         self.registrationIntervalSeconds = registrationIntervalSeconds
+        self.streamManagement = streamManagement
     }
 
     /// Every module the server knows, in load order, with these settings; passwords
@@ -57,6 +61,7 @@ public struct ModulesConfiguration: Sendable, Hashable {
                 allowsRegistration: allowsRegistration, interval: .seconds(registrationIntervalSeconds),
                 iterations: passwordIterations),
             PrivacyModule(),
+            StreamManagementModule(settings: streamManagement),
         ]
     }
 

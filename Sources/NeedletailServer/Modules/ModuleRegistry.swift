@@ -34,6 +34,8 @@ public struct ModuleRegistry: Sendable {
     /// Answers registration requests before authentication; nil while in-band
     /// registration is closed.
     let registrationHandler: RegistrationHandler?
+    /// XEP-0198's settings, when the stream management module is loaded.
+    let streamManagement: StreamManagementSettings?
 
     /// Loads `modules` in order; a later registration for the same IQ replaces an earlier one.
     public init(modules: [any ServerModule]) {
@@ -71,6 +73,7 @@ public struct ModuleRegistry: Sendable {
         rosterChangeHooks = registrar.rosterChangeHooks
         presenceDecorators = registrar.presenceDecorators
         registrationHandler = registrar.registrationHandler
+        streamManagement = registrar.streamManagement
     }
 
     /// The handler for this request, or nil when no module handles it, which the

@@ -170,6 +170,7 @@ public struct ModuleRegistrar {
     var capsNode: String?
     var clientCapabilities: CapsCache?
     var registrationHandler: RegistrationHandler?
+    var streamManagement: StreamManagementSettings?
 
     /// Handles IQs of `type` whose payload is `name` in `namespace`.
     public mutating func iq(_ type: IQType, _ name: String, namespace: String, handler: @escaping IQHandler) {
@@ -286,6 +287,12 @@ public struct ModuleRegistrar {
     /// module does). Without it, such requests are refused with `not-allowed`.
     public mutating func onRegistration(_ handler: @escaping RegistrationHandler) {
         registrationHandler = handler
+    }
+
+    /// Turns on XEP-0198 stream management on client streams with these
+    /// settings (one module does); the c2s driver does the acking and resuming.
+    public mutating func provideStreamManagement(_ settings: StreamManagementSettings) {
+        streamManagement = settings
     }
 
     /// Filters every stanza delivered to or sent by a local account.

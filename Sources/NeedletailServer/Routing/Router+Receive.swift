@@ -72,3 +72,31 @@ extension Router {
         return nil
     }
 }
+
+extension Router {
+    /// Stanzas a session took that its client never acknowledged, routed again
+    /// once the session is gone (XEP-0198 §4: as a stanza for an unavailable
+    /// resource, RFC 6121 §8.5.3.2): a message for the full JID goes to the
+    /// account's other resources or to offline storage, an IQ request is
+    /// answered with `service-unavailable`, presence and answers are dropped. A
+    /// message sent to the bare JID went to the other resources of the highest
+    /// priority already; it is stored offline only when none is available.
+    func reroute(_ stanzas: [Stanza]) async {
+        for stanza in stanzas {
+            guard let to = stanza.toAttribute.flatMap({ try? JID($0) }),
+                  let from = stanza.fromAttribute.flatMap({ try? JID($0) }) else { continue }
+            if case .presence = stanza { continue }
+            let origin: Requester? = isLocal(from) ? registry.session(for: from).map(Requester.init) : Requester(remote: from)
+            switch decide(stanza, to: to, sender: from) {
+            case .deliver(let sessions):
+                if to.isFull { deliver(stanza, from: from, to: sessions, bounceTo: origin) }
+            case .bounce(let error):
+                if let origin { bounce(stanza, error, to: origin) }
+            case .undeliverable(let account):
+                await undeliverable(stanza, to: account, bounceTo: origin)
+            case .handleForAccount, .handleForServer, .remote, .ownPresence, .drop:
+                break
+            }
+        }
+    }
+}

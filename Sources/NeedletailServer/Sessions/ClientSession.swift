@@ -16,7 +16,9 @@ public final class ClientSession: Sendable {
     /// Whether the stream is confidential (TLS, or a trusted listener): what
     /// password changes need (XEP-0077 §3.3).
     public let isConfidential: Bool
-    let channel: any Channel
+    /// Where stanzas for the session go: its connection, or, while a stream
+    /// management session waits to be resumed, a queue.
+    private let link: Mutex<SessionLink>
     private let presence = Mutex(PresenceState())
 
     /// A session's presence as routing and the presence module need it (RFC 6121
@@ -40,7 +42,7 @@ public final class ClientSession: Sendable {
     init(jid: JID, id: UInt64, channel: any Channel, isConfidential: Bool) {
         self.jid = jid
         self.id = id
-        self.channel = channel
+        self.link = Mutex(.connected(channel, managed: false))
         self.isConfidential = isConfidential
     }
 
@@ -108,15 +110,42 @@ public final class ClientSession: Sendable {
         presence.withLock { $0.wantsRosterPushes = true }
     }
 
-    /// Writes already-serialized stanza bytes to the client and flushes.
+    /// Writes already-serialized stanza bytes to the client and flushes. While
+    /// the session is detached (XEP-0198, waiting to be resumed) they are kept
+    /// for the client instead; once it has ended they are handed to `ended`'s
+    /// owner as undeliverable.
     public func deliver(_ bytes: ByteBuffer) {
-        channel.writeAndFlush(bytes, promise: nil)
+        switch link.withLock({ $0.take(bytes) }) {
+        case .write(let channel, managed: false):
+            channel.writeAndFlush(bytes, promise: nil)
+        case .write(let channel, managed: true):
+            // The c2s handler takes charge of every stanza that reaches it (it
+            // succeeds the write); one that fails never reached it, because the
+            // connection went first, and is offered again to what replaced it.
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenFailure { [self] _ in redeliver(bytes, failedOn: channel) }
+            channel.writeAndFlush(bytes, promise: promise)
+        case .kept:
+            break
+        case .ended(let undeliverable):
+            undeliverable?([.bytes(bytes)])
+        }
     }
 
-    /// Writes `element` and returns once the connection took it; throws when the
-    /// connection is gone. For what may only leave storage once it is out.
+    /// Writes `element` and returns once the connection took it (with stream
+    /// management: once it is among the stanzas the session will resend or hand
+    /// on until acknowledged); throws when the session has ended. For what may
+    /// only leave storage once it is out.
     public func deliverAndWait(_ element: XMPPElement) async throws {
-        try await channel.writeAndFlush(element.serialized(context: .clientStream)).get()
+        let bytes = element.serialized(context: .clientStream)
+        switch link.withLock({ $0.take(bytes) }) {
+        case .write(let channel, _):
+            try await channel.writeAndFlush(bytes).get()
+        case .kept:
+            break
+        case .ended:
+            throw ChannelError.ioOnClosedChannel
+        }
     }
 
     /// Serializes `element` for a client stream and writes it.
@@ -124,20 +153,149 @@ public final class ClientSession: Sendable {
         deliver(element.serialized(context: .clientStream))
     }
 
+    private func redeliver(_ bytes: ByteBuffer, failedOn channel: any Channel) {
+        let sameConnection = link.withLock { link in
+            if case .connected(let current, _) = link { return current === channel }
+            return false
+        }
+        // Still the connection that failed: nothing has replaced it yet, and the
+        // handler will find the stanza among those it had not written.
+        guard !sameConnection else { return }
+        deliver(bytes)
+    }
+
     /// Asks the session's handler to end the stream with `error` (a `conflict` when
     /// a new login replaces it, `system-shutdown` when the server stops). While a
     /// module is still answering the session's last stanza, the stream ends right
     /// after that answer, so the reply to a request that closes its own session
-    /// (an account removal, XEP-0077 §3.2) comes before the stream error.
+    /// (an account removal, XEP-0077 §3.2) comes before the stream error. A
+    /// detached session ends at once.
     public func close(with error: StreamError) {
-        let channel = self.channel
+        switch link.withLock({ $0 }) {
+        case .connected(let channel, _):
+            channel.eventLoop.execute {
+                channel.pipeline.fireUserInboundEventTriggered(SessionCommand.close(error))
+            }
+        case .detached(let hibernation):
+            hibernation.expire(hibernation.generation)
+        case .ended:
+            break
+        }
+    }
+
+    // MARK: Stream management
+
+    /// The connection the session writes to, while it has one.
+    var channel: (any Channel)? {
+        if case .connected(let channel, _) = link.withLock({ $0 }) { return channel }
+        return nil
+    }
+
+    /// Stanzas for the session now pass through its handler's stream management
+    /// (XEP-0198 `<enable/>`): writes carry a promise, so none is lost between
+    /// the connection's end and the session's detachment.
+    func manageDelivery() {
+        link.withLock { link in
+            if case .connected(let channel, _) = link { link = .connected(channel, managed: true) }
+        }
+    }
+
+    /// The connection dropped with resumption on: stanzas are kept in
+    /// `hibernation` until a client resumes or it expires.
+    func detach(_ hibernation: SessionHibernation) {
+        link.withLock { $0 = .detached(hibernation) }
+    }
+
+    /// A new connection resumes the session: returns what the old one left (nil
+    /// when the session is no longer detached, having expired or been resumed
+    /// by another), and from now on stanzas go to `channel`.
+    func attach(_ channel: any Channel) -> SessionHibernation? {
+        link.withLock { link in
+            guard case .detached(let hibernation) = link else { return nil }
+            link = .connected(channel, managed: true)
+            return hibernation
+        }
+    }
+
+    /// Asks the handler of the connection the session is on, if it still has
+    /// one, to let the session go (a client resumes it elsewhere, XEP-0198 §5):
+    /// it detaches the session and closes. Completes on `loop` once that is done
+    /// or the session was not connected.
+    func release(on loop: any EventLoop) -> EventLoopFuture<Void> {
+        guard case .connected(let channel, _) = link.withLock({ $0 }) else { return loop.makeSucceededFuture(()) }
+        let promise = loop.makePromise(of: Void.self)
         channel.eventLoop.execute {
-            channel.pipeline.fireUserInboundEventTriggered(SessionCommand.close(error))
+            // An inactive channel has run its handler's channelInactive, which detached the session.
+            guard channel.isActive else { return promise.succeed(()) }
+            channel.pipeline.fireUserInboundEventTriggered(SessionCommand.release(promise))
+        }
+        return promise.futureResult
+    }
+
+    /// The session is over for good; stanzas still arriving go to `undeliverable`
+    /// (nil: dropped, as they were before stream management, by a session that
+    /// ended while one was on its way). Returns the hibernation it ended, if it
+    /// was detached with `generation` (or any, for nil).
+    @discardableResult
+    func end(undeliverable: UndeliverableStanzas?, ifGeneration generation: UInt64? = nil) -> (ended: Bool, hibernation: SessionHibernation?) {
+        link.withLock { link in
+            switch link {
+            case .detached(let hibernation):
+                if let generation, hibernation.generation != generation { return (false, nil) }
+                link = .ended(undeliverable)
+                return (true, hibernation)
+            case .connected:
+                if generation != nil { return (false, nil) }
+                link = .ended(undeliverable)
+                return (true, nil)
+            case .ended:
+                return (false, nil)
+            }
         }
     }
 }
 
+/// Where a session's stanzas go (``ClientSession/deliver(_:)``).
+enum SessionLink: Sendable {
+    /// To this connection; `managed` once stream management is on.
+    case connected(any Channel, managed: Bool)
+    /// The connection dropped; kept for a resumption (XEP-0198 §5).
+    case detached(SessionHibernation)
+    /// Gone; what still arrives is handed here, if anywhere.
+    case ended(UndeliverableStanzas?)
+
+    /// What ``ClientSession/deliver(_:)`` does with one stanza.
+    enum Route {
+        case write(any Channel, managed: Bool)
+        case kept
+        case ended(UndeliverableStanzas?)
+    }
+
+    /// Keeps `bytes` when detached; otherwise says where they go.
+    mutating func take(_ bytes: ByteBuffer) -> Route {
+        switch self {
+        case .connected(let channel, let managed):
+            return .write(channel, managed: managed)
+        case .detached(var hibernation):
+            // Out of the enum first, so the append does not copy the queue.
+            self = .ended(nil)
+            hibernation.arrived.append(.bytes(bytes))
+            self = .detached(hibernation)
+            return .kept
+        case .ended(let undeliverable):
+            return .ended(undeliverable)
+        }
+    }
+}
+
+/// Takes stanzas a session can no longer deliver: routes each as for an
+/// unavailable resource (RFC 6121 §8.5.3.2; XEP-0198 §4).
+typealias UndeliverableStanzas = @Sendable ([OutboundStanza]) -> Void
+
 /// Commands delivered to a session's handler on its own event loop.
 enum SessionCommand: Sendable {
     case close(StreamError)
+    /// Detach the session for a resumption on another connection, close, and
+    /// complete the promise.
+    case release(EventLoopPromise<Void>)
 }

@@ -59,6 +59,26 @@ extension ClientNegotiationStateMachine {
         public var language: String?
         /// Where SCRAM keys are kept between logins (``SCRAMKeyCache``); nil derives them each time.
         public var scramKeyCache: SCRAMKeyCache?
+        /// A stream management session to resume instead of binding a resource
+        /// (XEP-0198 §5), when the server offers stream management; if it cannot
+        /// resume it, a resource is bound as usual.
+        public var resumption: Resumption?
+
+        /// What resuming a session needs.
+        public struct Resumption: Sendable, Hashable {
+            /// The SM-ID the server gave in `<enabled/>`.
+            public var id: String
+            /// The full JID the session was bound to.
+            public var jid: JID
+            /// How many stanzas from the server the client handled.
+            public var handled: UInt32
+
+            public init(id: String, jid: JID, handled: UInt32) {
+                self.id = id
+                self.jid = jid
+                self.handled = handled
+            }
+        }
 
         /// A configuration; see each property.
         public init(

@@ -67,6 +67,9 @@ extension ClientNegotiationStateMachine {
             guard let iq = responseToNegotiation(element, id: requestID) else { return .wait }
             return bindResponseReceived(iq, context: context, needsSession: needsSession)
 
+        case .resuming(let context, let features, let jid):
+            return resumptionAnswerReceived(element, context: context, features: features, jid: jid)
+
         case .startingSession(let context, let requestID, let jid):
             guard let iq = responseToNegotiation(element, id: requestID) else { return .wait }
             if iq.type == .error {
@@ -127,7 +130,7 @@ extension ClientNegotiationStateMachine {
             state = .closed
             return .closeStream(sending: nil, failure: nil)
         case .idle, .awaitingHeader, .awaitingFeatures, .awaitingProceed, .startingTLS, .authenticating,
-             .binding, .startingSession:
+             .binding, .resuming, .startingSession:
             state = .closed
             return .closeStream(sending: nil, failure: .closedByServer())
         case .closed:
@@ -151,7 +154,7 @@ extension ClientNegotiationStateMachine {
         case .established(_, let jid):
             state = .closing(jid: jid)
             return .sendClose
-        case .awaitingHeader, .awaitingFeatures, .awaitingProceed, .authenticating, .binding, .startingSession:
+        case .awaitingHeader, .awaitingFeatures, .awaitingProceed, .authenticating, .binding, .resuming, .startingSession:
             state = .closing(jid: nil)
             return .sendClose
         case .startingTLS:
@@ -181,7 +184,7 @@ extension ClientNegotiationStateMachine {
         case .idle, .startingTLS:
             state = .closed
             return .closeConnection(.timedOut())
-        case .awaitingHeader, .awaitingFeatures, .awaitingProceed, .authenticating, .binding, .startingSession:
+        case .awaitingHeader, .awaitingFeatures, .awaitingProceed, .authenticating, .binding, .resuming, .startingSession:
             state = .closed
             return .closeStream(sending: nil, failure: .timedOut())
         case .modifying:
@@ -200,7 +203,7 @@ extension ClientNegotiationStateMachine {
             state = .closed
             return .closeConnection(nil)
         case .idle, .awaitingHeader, .awaitingFeatures, .awaitingProceed, .startingTLS, .authenticating,
-             .binding, .startingSession, .established:
+             .binding, .resuming, .startingSession, .established:
             state = .closed
             return .closeStream(sending: nil, failure: .streamError(error))
         case .modifying:

@@ -111,6 +111,33 @@ extension ClientNegotiationStateMachine {
     /// Asks for a resource (RFC 6120 §7.5): the JID's resourcepart, or one the
     /// server makes when the JID is bare.
     private mutating func requestBinding(_ features: XMPPElement, context: Context) -> Action {
+        var context = context
+        context.offersStreamManagement = features.firstElement(named: "sm", namespace: Namespace.streamManagement) != nil
+        if context.offersStreamManagement, let resumption = configuration.resumption {
+            state = .resuming(context, features: features, jid: resumption.jid)
+            return .send(StreamManagementElement.resume(previd: resumption.id, h: resumption.handled).element)
+        }
+        return bind(features, context: context)
+    }
+
+    /// XEP-0198 §5: `<resumed/>` goes on as established; `<failed/>` leaves the
+    /// old session gone, and a resource is bound after all, on the same stream.
+    mutating func resumptionAnswerReceived(_ element: XMPPElement, context: Context, features: XMPPElement, jid: JID) -> Action {
+        switch try? StreamManagementElement(element) {
+        case .resumed(_, let h):
+            state = .established(context, jid: jid)
+            return .resumed(jid, h: h)
+        case .failed:
+            return bind(features, context: context)
+        default:
+            state = .closed
+            let error = StreamError(.unsupportedStanzaType, text: "expected <resumed/> or <failed/>")
+            return .closeStream(
+                sending: error, failure: .protocolViolation("expected <resumed/> or <failed/>, got <\(element.name)/>", sent: error))
+        }
+    }
+
+    private mutating func bind(_ features: XMPPElement, context: Context) -> Action {
         guard features.firstElement(named: "bind", namespace: Namespace.bind) != nil else {
             state = .closed
             return .closeStream(sending: nil, failure: .protocolViolation("the server offers no resource binding", sent: nil))

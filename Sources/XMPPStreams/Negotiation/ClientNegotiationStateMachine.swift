@@ -29,6 +29,10 @@ public struct ClientNegotiationStateMachine: Sendable {
         case startTLS
         /// The session is established as this full JID; stanzas may flow.
         case established(JID)
+        /// The session of ``Configuration/resumption`` was resumed (XEP-0198 §5)
+        /// as this full JID; the server had handled `h` of the stanzas sent to it.
+        /// Stanzas may flow; the driver resends those past `h`.
+        case resumed(JID, h: UInt32)
         /// A stanza from the server, for the application.
         case stanza(Stanza)
         /// A first-level element that is not a stanza (stream management, ...).
@@ -55,6 +59,8 @@ public struct ClientNegotiationStateMachine: Sendable {
         var authenticated: Bool
         /// The `id` of the server's latest stream header (RFC 6120 §4.7.3).
         var streamID: String?
+        /// The features after authentication offered stream management (XEP-0198).
+        var offersStreamManagement = false
     }
 
     enum State: Sendable {
@@ -73,6 +79,9 @@ public struct ClientNegotiationStateMachine: Sendable {
         /// The bind request is out (RFC 6120 §7.6); `needsSession` if the server
         /// requires the legacy session request afterwards.
         case binding(Context, requestID: String, needsSession: Bool)
+        /// `<resume/>` is out instead of a bind request (XEP-0198 §5); `features`
+        /// are kept to bind after all if the server cannot resume.
+        case resuming(Context, features: XMPPElement, jid: JID)
         /// The legacy session request is out (RFC 3921 §3).
         case startingSession(Context, requestID: String, jid: JID)
         /// Bound: stanzas flow.
@@ -104,8 +113,19 @@ public struct ClientNegotiationStateMachine: Sendable {
         case .established(_, let jid): jid
         case .closing(let jid): jid
         case .idle, .awaitingHeader, .awaitingFeatures, .awaitingProceed, .startingTLS, .authenticating,
-             .binding, .startingSession, .closed, .modifying:
+             .binding, .resuming, .startingSession, .closed, .modifying:
             nil
+        }
+    }
+
+    /// Whether the server offered stream management (XEP-0198) with binding.
+    public var offersStreamManagement: Bool {
+        switch state {
+        case .binding(let context, _, _), .resuming(let context, _, _), .startingSession(let context, _, _),
+             .established(let context, _):
+            context.offersStreamManagement
+        default:
+            false
         }
     }
 
@@ -126,6 +146,7 @@ public struct ClientNegotiationStateMachine: Sendable {
         switch state {
         case .awaitingHeader(let context), .awaitingFeatures(let context), .awaitingProceed(let context),
              .startingTLS(let context), .authenticating(let context, _), .binding(let context, _, _),
+             .resuming(let context, _, _),
              .startingSession(let context, _, _), .established(let context, _):
             context.streamID
         case .idle, .closing, .closed, .modifying:

@@ -72,6 +72,9 @@ extension ServerNegotiationStateMachine {
             return saslActionReceived(action, context: context, exchange: running, failures: failures)
 
         case .awaitingBind(let context, let account):
+            if element.namespace == Namespace.streamManagement {
+                return streamManagementBeforeBind(element, context: context, account: account)
+            }
             guard let iq = IQ(element: element), element.namespace == Namespace.client,
                   let bind = iq.payload(named: "bind", namespace: Namespace.bind) else {
                 // RFC 6120 §7.1: no stanzas before a resource is bound.
@@ -93,6 +96,9 @@ extension ServerNegotiationStateMachine {
 
         case .binding:
             return close(StreamError(.notAuthorized, text: "wait for the resource to be bound"))
+
+        case .resuming:
+            return close(StreamError(.notAuthorized, text: "wait for the session to be resumed"))
 
         case .established(let context, let jid):
             return establishedElementReceived(element, context: context, jid: jid)
@@ -148,6 +154,23 @@ extension ServerNegotiationStateMachine {
         guard case .binding(let context, let account, let requestID) = state else { return .wait }
         state = .awaitingBind(context, account: account)
         return .send(bindError(id: requestID, error))
+    }
+
+    /// The driver took over the detached session, bound as `jid` (XEP-0198 §5):
+    /// stanzas flow as after binding. The driver writes `<resumed/>` and resends
+    /// what the client had not acknowledged.
+    public mutating func resumptionSucceeded(_ jid: JID) -> Action {
+        guard case .resuming(let context, _) = state else { return .wait }
+        state = .established(context, jid: jid)
+        return .wait
+    }
+
+    /// The session could not be resumed: write this `<failed/>`; the client may
+    /// bind a resource instead (XEP-0198 §5: without restarting the stream).
+    public mutating func resumptionFailed(_ failed: XMPPElement) -> Action {
+        guard case .resuming(let context, let account) = state else { return .wait }
+        state = .awaitingBind(context, account: account)
+        return .send(failed)
     }
 
     /// The client sent `</stream:stream>` (RFC 6120 §4.4).
@@ -231,6 +254,27 @@ extension ServerNegotiationStateMachine {
         case .wait:
             state = .authenticating(context, exchange: exchange, failures: failures)
             return .wait
+        }
+    }
+
+    /// Stream management after authentication and before binding: `<resume/>`
+    /// goes to the driver; `<enable/>` must wait for a bound resource (XEP-0198
+    /// §3, which lets the server enforce the order); acks have nothing to count yet.
+    private mutating func streamManagementBeforeBind(_ element: XMPPElement, context: Context, account: JID) -> Action {
+        let request: StreamManagementElement?
+        do {
+            request = try StreamManagementElement(element)
+        } catch {
+            return .send(StreamManagementElement.failed(error.condition, h: nil).element)
+        }
+        switch request {
+        case .resume(let previd, let h):
+            state = .resuming(context, account: account)
+            return .resume(previd: previd, h: h, account: account)
+        case .enable:
+            return .send(StreamManagementElement.failed(.unexpectedRequest, h: nil).element)
+        default:
+            return close(StreamError(.notAuthorized, text: "bind a resource first"))
         }
     }
 

@@ -108,6 +108,12 @@ public struct ServerNegotiationStateMachine: Sendable {
         case refuseRegistration(XMPPElement, StanzaError)
         /// Write this bind result: the session is established as this full JID.
         case established(JID, result: XMPPElement)
+        /// A stream management `<resume/>` in place of binding (XEP-0198 §5): take
+        /// over the detached session `previd` of the authenticated account, whose
+        /// client handled `h` of the stanzas sent to it, then call
+        /// ``resumptionSucceeded(_:)`` (and write `<resumed/>` and what is to be
+        /// resent) or ``resumptionFailed(_:)``.
+        case resume(previd: String, h: UInt32, account: JID)
         /// A stanza from the established session, for the router.
         case stanza(Stanza)
         /// A first-level element that is not a stanza (stream management, CSI, ...)
@@ -152,6 +158,8 @@ public struct ServerNegotiationStateMachine: Sendable {
         case awaitingBind(Context, account: JID)
         /// A bind request is with the session registry.
         case binding(Context, account: JID, requestID: String)
+        /// A stream management resumption is with the driver (XEP-0198 §5).
+        case resuming(Context, account: JID)
         /// Bound: stanzas flow.
         case established(Context, jid: JID)
         case closed
@@ -179,7 +187,7 @@ public struct ServerNegotiationStateMachine: Sendable {
         switch state {
         case .awaitingHeader(let context?, _), .offeredTLS(let context), .startingTLS(let context),
              .authenticating(let context, _, _), .awaitingBind(let context, _), .binding(let context, _, _),
-             .established(let context, _):
+             .resuming(let context, _), .established(let context, _):
             return isConfidential(context)
         case .awaitingHeader(nil, _), .closed, .modifying:
             return configuration.tls == .trustedPlaintext
