@@ -45,7 +45,7 @@ max_offline_messages = 100000
 TOML
 
 password="lifecycle-$(port)"
-for user in alice bob carol dora sender receiver; do
+for user in alice bob carol dora erin sender receiver; do
     "$needletail" user add "$user@localhost" --password "$password" --config "$work/needletail.toml" >/dev/null
 done
 

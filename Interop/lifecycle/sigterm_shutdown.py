@@ -4,12 +4,12 @@ shutdown): every stream, bound or still negotiating, gets
 `<stream:error><system-shutdown/></stream:error>` then `</stream:stream>`; a
 message the server took just before the signal is not lost (it arrives before
 the error or waits in offline storage for the next start), nor is any delivered
-twice; the process exits
-with status 0 within a few seconds, even with a client that never answers the
-closing tag.
+twice; what reached a stream with XEP-0198 on but was not acked is in offline
+storage at the next start; the process exits with status 0 within a few
+seconds, even with a client that never answers the closing tag.
 
 Usage: sigterm_shutdown.py NEEDLETAIL CONFIG PORT DOMAIN PASSWORD WORKDIR
-(accounts alice, bob, carol and dora must exist). Exit status 0 when every check passes.
+(accounts alice, bob, carol, dora and erin must exist). Exit status 0 when every check passes.
 """
 import os
 import re
@@ -20,7 +20,7 @@ import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import unescape
 
-from raw_client import CLIENT, STREAMS, RawClient, StreamClosed, body_of, escape, is_system_shutdown
+from raw_client import CLIENT, SM, STREAMS, RawClient, StreamClosed, body_of, escape, is_system_shutdown
 from server_process import ServerProcess
 
 # Messages each way just before the signal: enough that some are still being
@@ -31,6 +31,8 @@ BURST = 25
 EXIT_WITHIN_SECONDS = 10.0
 # Messages to an offline account written 50 ms before the signal.
 OFFLINE_BURST = 40
+# Messages to the client with stream management, confirmed before the signal.
+SM_BURST = 20
 
 failures = 0
 
@@ -181,10 +183,19 @@ def run(server, port, domain, password):
     dave.connect()
     dave.open_stream()
     print("ok   dave has a stream open in mid-negotiation")
+    # erin has XEP-0198 on, resumable, and acks nothing: whatever reaches her stream
+    # stays unacknowledged, and a session that ends puts those in offline storage.
+    erin = RawClient("127.0.0.1", port, domain, "erin (XEP-0198, acks nothing)")
+    erin.login("erin", password, "lifecycle")
+    erin.send(f"<enable xmlns='{SM}' resume='true'/>")
+    erin.expect(f"{{{SM}}}enabled")
+    erin.send("<presence/>")
+    erin.ping("erin-ready")
+    print("ok   erin bound, available, with stream management enabled (resumable)")
     # A TCP connection that has sent nothing yet: what it gets is noted, not failed;
     # the checks are for streams that were opened.
     silent = socket.create_connection(("127.0.0.1", port), timeout=10)
-    for client in (alice, bob, carol, dave):
+    for client in (alice, bob, carol, dave, erin):
         client.poll()  # anything before the burst is not part of the check
     alice_jid, bob_jid = f"alice@{domain}", f"bob@{domain}"
 
@@ -195,6 +206,8 @@ def run(server, port, domain, password):
     confirmed_to_alice = [f"bob to alice, confirmed {nonce}"]
     alice.send(message(bob_jid, "ab-confirmed", confirmed_to_bob[0]))
     bob.send(message(alice_jid, "ba-confirmed", confirmed_to_alice[0]))
+    to_erin = [f"alice to erin #{i} {nonce}" for i in range(SM_BURST)]
+    alice.send("".join(message(f"erin@{domain}", f"ae{i}", b) for i, b in enumerate(to_erin)))
     alice.ping("alice-sent")
     bob.ping("bob-sent")
     # carol writes a burst to dora, who is offline, so each message is a storage
@@ -214,11 +227,11 @@ def run(server, port, domain, password):
     print(f"--   one confirmed message and a burst of {BURST} each way, then SIGTERM at once (pid {server.pid})")
 
     endings = {}
-    for client in (alice, bob, dave, carol):
+    for client in (alice, bob, dave, erin, carol):
         endings[client.name] = read_to_close(client, EXIT_WITHIN_SECONDS)
         if client is not carol:
             client.send("</stream:stream>")  # answers the server's (RFC 6120 §4.4)
-    for client in (alice, bob, dave, carol):
+    for client in (alice, bob, dave, erin, carol):
         endings[client.name] += read_to_end(client, EXIT_WITHIN_SECONDS)
         client.close(send_closing_tag=False)
     for name, events in endings.items():
@@ -241,6 +254,7 @@ def run(server, port, domain, password):
         return 1
     check(status == 0, f"exit status 0 after SIGTERM (got {status}, {elapsed:.2f} s after the signal)")
 
+    erin_before = list(erin.log)
     # Everything each read on the first server, pings' waits included.
     before = {"bob": bodies_from(bob.log, alice_jid), "alice": bodies_from(alice.log, bob_jid)}
     server.start()
@@ -261,7 +275,17 @@ def run(server, port, domain, password):
     dora.send("<presence/>")
     stored = collect_offline(dora, f"carol@{domain}", to_dora)
     check_no_loss("carol to dora (offline), read by the server 50 ms before the signal", to_dora, [], stored, False, [])
-    for client in (alice, bob, dora):
+    erin = RawClient("127.0.0.1", port, domain, "erin")
+    erin.login("erin", password, "after-restart")
+    erin.send("<presence/>")
+    stored = collect_offline(erin, f"alice@{domain}", to_erin)
+    got_before = len(set(bodies_from(erin_before, f"alice@{domain}")) & set(to_erin))
+    missing = [b for b in to_erin if b not in stored]
+    check(not missing, f"alice to erin: all {SM_BURST} confirmed, never acked messages are in offline storage after "
+          f"the restart (what a client did not ack counts as undelivered; {got_before} reached erin before the error, "
+          f"{len(stored)} came back)" + (f"; missing {len(missing)}: {missing[:2]}" if missing else ""))
+    check(len(stored) == len(set(stored)), "alice to erin: none stored twice")
+    for client in (alice, bob, dora, erin):
         client.close()
     server.signal(signal.SIGTERM)
     status = server.wait(EXIT_WITHIN_SECONDS)
