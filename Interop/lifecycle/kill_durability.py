@@ -262,7 +262,7 @@ def main(binary, config, port, domain, password, workdir, acks_by_ping):
     print(f"--   seed {seed} (LIFECYCLE_SEED={seed} replays these kill points)")
     rng = random.Random(seed)
     server = ServerProcess(binary, config, port, os.path.join(workdir, "kill-server.log"),
-                           os.path.join(workdir, "server.pid"))
+                           os.path.join(workdir, "kill-server.pid"))
     try:
         status = run(server, port, domain, password, rng, acks_by_ping)
     finally:

@@ -14,11 +14,16 @@ needletail=$(realpath "${1:-.build/debug/needletail}")
 
 work=$(mktemp -d)
 cleanup() {
-    # A script that failed half way may leave its server running.
-    if [ -f "$work/server.pid" ]; then
-        pid=$(cat "$work/server.pid")
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
+    # A script that failed half way may leave its server running. The pid is
+    # killed only while it is still our server (its command line names our
+    # config), not a process that got the number after ours exited.
+    for pid_file in "$work"/*.pid; do
+        [ -f "$pid_file" ] || continue
+        pid=$(cat "$pid_file")
+        if tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -qF -- "$work/needletail.toml"; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
     if [ -n "${LIFECYCLE_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT

@@ -158,7 +158,7 @@ def check_no_loss(name, sent, before, after, strict, after_close):
 
 def main(binary, config, port, domain, password, workdir):
     server = ServerProcess(binary, config, port, os.path.join(workdir, "sigterm-server.log"),
-                           os.path.join(workdir, "server.pid"))
+                           os.path.join(workdir, "sigterm-server.pid"))
     try:
         return run(server, port, domain, password)
     finally:
