@@ -167,6 +167,11 @@ struct C2SSession {
             }
             perform { $0.resourceBound(jid) }
 
+        case .resume(_, _, let resuming):
+            precondition(resuming == account, "a resumption for \(resuming), authenticated as \(account.map { "\($0)" } ?? "nobody")")
+            // No session is ever detached here: the server's answer to an unknown SM-ID (XEP-0198 §5).
+            perform { $0.resumptionFailed(StreamManagementElement.failed(.itemNotFound, h: nil).element) }
+
         case .established(let jid, let result):
             precondition(jid.bare == account && machine.boundJID == jid, "established as \(jid) for \(account.map { "\($0)" } ?? "nobody")")
             client.write(result)
