@@ -325,7 +325,12 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if case .success(let value) = result {
                 then?(value)
             }
-            if let error = deferredClose {
+            // At shutdown, what the client sent before the close was asked for is
+            // handled first (stored, routed), not dropped with the connection.
+            if deferredClose?.condition == .systemShutdown {
+                processParsedInput()
+            }
+            if !isSuspended, let error = deferredClose {
                 deferredClose = nil
                 closeForServer(error)
             }
