@@ -285,8 +285,9 @@ public final class ClientSession: Sendable {
 enum SessionLink: Sendable {
     /// To this connection; `managed` once stream management is on.
     case connected(any Channel, managed: Bool)
-    /// The connection dropped; kept for a resumption (XEP-0198 §5).
-    case detached(SessionHibernation)
+    /// The connection dropped; kept for a resumption (XEP-0198 §5). Boxed, so
+    /// every session does not carry the room a hibernation takes.
+    indirect case detached(SessionHibernation)
     /// Gone; what still arrives is handed here, if anywhere.
     case ended(UndeliverableStanzas?)
 
