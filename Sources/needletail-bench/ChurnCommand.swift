@@ -61,6 +61,10 @@ struct ChurnCommand: AsyncParsableCommand {
             let (established, resident) = await cycle(size, keys: keys, pid: pid, errors: &errors)
             done += established
             peak = max(peak, resident ?? 0)
+            // A reading each tenth of the run: steady growth is a leak, a plateau is the allocator.
+            if (index + 1) % max(1, batches / 10) == 0, let resident {
+                Report.line("memory with batch \(index + 1) up", "\(resident / 1024) KiB, \(done) sessions done")
+            }
         }
         let wall = Double(ProcessUsage.now() - start) / 1_000_000_000
         try await Task.sleep(for: .seconds(settle))

@@ -70,6 +70,19 @@ final class Flooder: Sendable {
         counts.flooding.store(false, ordering: .relaxed)
     }
 
+    /// Stops writing and waits until the server has taken in all that was
+    /// written, at most `limit` seconds, so what is measured next runs with no
+    /// flood left in the socket buffers. Whether it drained.
+    func stopAndDrain(limit: Double) async -> Bool {
+        stop()
+        let deadline = ProcessUsage.now() + UInt64(limit * 1_000_000_000)
+        while echoed * stanzaBytes < written {
+            guard ProcessUsage.now() < deadline, channel.isActive else { return false }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return true
+    }
+
     /// Bytes handed to the connection so far.
     var written: Int { counts.written.load(ordering: .relaxed) }
     /// Flood stanzas the server has written back so far: the ones it took in.
