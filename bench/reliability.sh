@@ -17,7 +17,8 @@
 # Usage: bench/reliability.sh
 # Environment:
 #   NEEDLETAIL, NEEDLETAIL_BENCH        the binaries (default .build/release/...)
-#   FLOOD_RATE (200), FLOOD_DURATION (20)   the victims' msgs/s, and seconds a phase
+#   FLOOD_RATE (200), FLOOD_DURATION (10), FLOOD_ROUNDS (3)   the victims' msgs/s, seconds a
+#                                       phase, rounds of a quiet phase then a flooded one
 #   FLOOD_STANZA_BYTES ("200 65536")    flood stanza sizes, one flood run each
 #   CHURN_SESSIONS (10000), CHURN_BATCH (50), CHURN_DURATION (300), CHURN_SETTLE (5)
 #   RELIABILITY_SCENARIOS ("flood churn"), BENCH_KEEP=1 keeps the temp dir (config, logs)
@@ -26,7 +27,8 @@ cd "$(dirname "$0")/.."
 needletail=${NEEDLETAIL:-.build/release/needletail}
 bench=${NEEDLETAIL_BENCH:-.build/release/needletail-bench}
 flood_rate=${FLOOD_RATE:-200}
-flood_duration=${FLOOD_DURATION:-20}
+flood_duration=${FLOOD_DURATION:-10}
+flood_rounds=${FLOOD_ROUNDS:-3}
 flood_sizes=(${FLOOD_STANZA_BYTES:-200 65536})
 churn_sessions=${CHURN_SESSIONS:-10000}
 churn_batch=${CHURN_BATCH:-50}
@@ -110,7 +112,7 @@ for scenario in "${scenarios[@]}"; do
         flood)
             for size in "${flood_sizes[@]}"; do
                 start_server || exit 1
-                run flood --rate "$flood_rate" --duration "$flood_duration" --stanza-bytes "$size"
+                run flood --rate "$flood_rate" --duration "$flood_duration" --rounds "$flood_rounds" --stanza-bytes "$size"
                 stop_server
             done ;;
         churn)

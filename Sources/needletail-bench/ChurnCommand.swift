@@ -23,6 +23,9 @@ struct ChurnCommand: AsyncParsableCommand {
     @Option(help: "Batches connected and closed before the first memory reading, so allocator warm-up is not counted.")
     var warmupBatches = 1
 
+    @Option(help: "Seconds each batch stays up, once all of it is logged in, before it closes.")
+    var hold: Double = 0
+
     @Option(help: "Seconds to wait after the last close (and after warm-up) before reading memory.")
     var settle: Double = 5
 
@@ -71,7 +74,7 @@ struct ChurnCommand: AsyncParsableCommand {
         guard let after = ProcessUsage.residentBytes(ofTree: pid) else { throw BenchFailure("the server (\(pid)) is gone") }
 
         let growth = Double(after) / Double(before) - 1
-        Report.line("scenario", "churn, \(sessions) sessions in batches of \(batch) over \(Report.number(duration, digits: 0)) s, "
+        Report.line("scenario", "churn, \(sessions) sessions in batches of \(batch) over \(Report.number(duration, digits: 0)) s, each up \(Report.number(hold)) s, "
             + "\(target.tls.rawValue), \(target.mechanism.rawValue)")
         Report.line("warm-up", "\(warmupBatches) batch\(warmupBatches == 1 ? "" : "es") of \(batch) connected and closed before the first reading, "
             + "then \(Report.number(settle)) s (\(warmupErrors) errors)")
@@ -90,6 +93,7 @@ struct ChurnCommand: AsyncParsableCommand {
     private func cycle(_ count: Int, keys: SCRAMKeyCache, pid: Int32, errors: inout [String: Int]) async -> (Int, Int?) {
         let pool = SessionPool(target: target, keys: keys)
         await pool.login(1...count, rate: nil)
+        if hold > 0 { try? await Task.sleep(for: .seconds(hold)) }
         let resident = ProcessUsage.residentBytes(ofTree: pid)
         let report = pool.report
         errors.merge(report.errors, uniquingKeysWith: +)
