@@ -26,6 +26,9 @@ struct ChurnCommand: AsyncParsableCommand {
     @Option(help: "Seconds each batch stays up, once all of it is logged in, before it closes.")
     var hold: Double = 0
 
+    @Flag(inversion: .prefixedNo, help: "Send initial presence at each login, as a client does (--no-presence: to tell what the presence path keeps).")
+    var presence = true
+
     @Option(help: "Seconds to wait after the last close (and after warm-up) before reading memory.")
     var settle: Double = 5
 
@@ -74,7 +77,7 @@ struct ChurnCommand: AsyncParsableCommand {
         guard let after = ProcessUsage.residentBytes(ofTree: pid) else { throw BenchFailure("the server (\(pid)) is gone") }
 
         let growth = Double(after) / Double(before) - 1
-        Report.line("scenario", "churn, \(sessions) sessions in batches of \(batch) over \(Report.number(duration, digits: 0)) s, each up \(Report.number(hold)) s, "
+        Report.line("scenario", "churn, \(sessions) sessions in batches of \(batch) over \(Report.number(duration, digits: 0)) s, each up \(Report.number(hold)) s\(presence ? "" : ", no presence"), "
             + "\(target.tls.rawValue), \(target.mechanism.rawValue)")
         Report.line("warm-up", "\(warmupBatches) batch\(warmupBatches == 1 ? "" : "es") of \(batch) connected and closed before the first reading, "
             + "then \(Report.number(settle)) s (\(warmupErrors) errors)")
@@ -91,7 +94,7 @@ struct ChurnCommand: AsyncParsableCommand {
     /// Logs `count` sessions in (accounts 1 to `count`), reads the server's memory
     /// while they are up, closes them all; how many were established, and the reading.
     private func cycle(_ count: Int, keys: SCRAMKeyCache, pid: Int32, errors: inout [String: Int]) async -> (Int, Int?) {
-        let pool = SessionPool(target: target, keys: keys)
+        let pool = SessionPool(target: target, keys: keys, sendsPresence: presence)
         await pool.login(1...count, rate: nil)
         if hold > 0 { try? await Task.sleep(for: .seconds(hold)) }
         let resident = ProcessUsage.residentBytes(ofTree: pid)
