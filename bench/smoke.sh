@@ -61,6 +61,9 @@ run login --port "$plain_port" --tls none --mechanism PLAIN --sessions $users
 run idle --port "$plain_port" --tls none --mechanism PLAIN --sessions $users --hold 1
 run chat --port "$plain_port" --tls none --mechanism PLAIN --sessions $users --rate 200 --duration 2
 run saturate --port "$plain_port" --tls none --mechanism PLAIN --sessions $users --start 100 --factor 2 --step 1 --max-steps 3
+# With the config's default limits (limits.max_bytes_per_second holds the flooder back).
+run flood --port "$plain_port" --tls none --mechanism PLAIN --rate 100 --duration 1 --lead-in 0.5 --stanza-bytes 1000
+run churn --port "$plain_port" --tls none --mechanism PLAIN --sessions 40 --batch 10 --duration 2 --settle 0.5
 
 if [ $status -ne 0 ]; then
     echo "server log:"; cat "$work/server.log"

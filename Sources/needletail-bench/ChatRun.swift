@@ -40,6 +40,15 @@ final class ChatRun: Sendable {
 
         var loss: Double { sent > 0 ? Double(sent - delivered) / Double(sent) : 0 }
         var deliveredPerSecond: Double { seconds > 0 ? Double(delivered) / seconds : 0 }
+
+        /// Folds in a later run at the same rate, as if both were one.
+        mutating func add(_ other: Outcome) {
+            sent += other.sent
+            delivered += other.delivered
+            seconds += other.seconds
+            latency.add(other.latency)
+            sendErrors += other.sendErrors
+        }
     }
 
     static func makeHistogram() -> Histogram<UInt64> {

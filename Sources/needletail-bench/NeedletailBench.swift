@@ -9,5 +9,5 @@ struct NeedletailBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "needletail-bench",
         abstract: "Load an XMPP server and print what it sustains.",
-        subcommands: [LoginCommand.self, IdleCommand.self, ChatCommand.self, SaturateCommand.self])
+        subcommands: [LoginCommand.self, IdleCommand.self, ChatCommand.self, SaturateCommand.self, FloodCommand.self, ChurnCommand.self])
 }

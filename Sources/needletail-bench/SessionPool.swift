@@ -21,9 +21,13 @@ final class SessionPool: Sendable {
         var lastBound: UInt64 = 0
     }
 
-    init(target: TargetOptions, keys: SCRAMKeyCache = SCRAMKeyCache()) {
+    /// Whether each login ends with initial presence, as a client's does.
+    let sendsPresence: Bool
+
+    init(target: TargetOptions, keys: SCRAMKeyCache = SCRAMKeyCache(), sendsPresence: Bool = true) {
         self.target = target
         self.keys = keys
+        self.sendsPresence = sendsPresence
     }
 
     /// Logs in accounts `range`, starting one every 1/`rate` seconds (nil: as
@@ -56,7 +60,7 @@ final class SessionPool: Sendable {
             try await client.connect()
             let bound = ProcessUsage.now()
             _ = try await client.iq(IQ(type: .get, id: "", payload: XMPPElement("query", namespace: Namespace.roster)))
-            try await client.send(Presence())
+            if sendsPresence { try await client.send(Presence()) }
             state.withLock {
                 $0.clients[index] = client
                 _ = $0.latency.record(bound - begun)
