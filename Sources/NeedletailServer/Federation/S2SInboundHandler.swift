@@ -62,6 +62,14 @@ final class S2SInboundHandler: ChannelInboundHandler, RemovableChannelHandler, S
         scheduleIdleCheck(after: .seconds(Int64(service.configuration.idleTimeoutSeconds)))
     }
 
+    /// The context holds this handler: dropping it (and the timers, which hold
+    /// the handler too) lets both go.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        negotiationTimeout?.cancel()
+        idleTimer?.cancel()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastInput = .now()
         parser.append(unwrapInboundIn(data))

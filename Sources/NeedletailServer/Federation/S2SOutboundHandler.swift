@@ -45,6 +45,11 @@ final class S2SOutboundHandler: ChannelInboundHandler, RemovableChannelHandler, 
         self.context = context
     }
 
+    /// The context holds this handler: dropping it lets both go.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         // Counted once connected: a connection that never comes up never goes inactive either.
         service.connections.opened(context.channel)

@@ -91,6 +91,16 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// The context holds this handler, so keeping it past removal would keep
+    /// both (and the parser's buffers, the session) for the life of the process.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        negotiationTimeout?.cancel()
+        closeTimer?.cancel()
+        keepalive?.cancel()
+        streamManagement?.ackTimer?.cancel()
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         context.fireChannelActive()
         guard !refusedForAddress else {
