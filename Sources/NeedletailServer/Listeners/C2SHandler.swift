@@ -139,7 +139,13 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func processParsedInput() {
         // Once our stream is closed, what is left to read is only the peer's closing tag.
         defer { if awaitingPeerClose { readUntilPeerCloses() } }
+        var handled = 0
         while !machine.isClosed, !isSuspended, !awaitingPeerClose {
+            if handled == Self.elementsPerTurn {
+                yieldTurn()
+                return
+            }
+            handled += 1
             let event: XMLStreamParser.Event
             do {
                 guard let next = try parser.next() else { return }
@@ -335,17 +341,41 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if case .success(let value) = result {
                 then?(value)
             }
-            // At shutdown, what the client sent before the close was asked for is
-            // handled first (stored, routed), not dropped with the connection.
-            if deferredClose?.condition == .systemShutdown {
-                processParsedInput()
-            }
-            if !isSuspended, let error = deferredClose {
-                deferredClose = nil
-                closeForServer(error)
-            }
+            resumeInput()
+        }
+    }
+
+    /// Goes on with what the client sent while input was held: the close the
+    /// server asked for meanwhile first, except at shutdown, where what the
+    /// client sent before it is handled first (stored, routed), not dropped
+    /// with the connection.
+    private func resumeInput() {
+        if deferredClose?.condition == .systemShutdown {
             processParsedInput()
-            flush()
+        }
+        if !isSuspended, let error = deferredClose {
+            deferredClose = nil
+            closeForServer(error)
+        }
+        processParsedInput()
+        flush()
+    }
+
+    /// The most first-level elements handled in one go from what one read
+    /// brought: a client that sends a burst (after a pause of its rate limit,
+    /// say) gives the event loop back in between, so the other connections on
+    /// it are not held up behind hundreds of its stanzas.
+    static let elementsPerTurn = 32
+
+    /// Hands the loop to the other connections and goes on with the rest of
+    /// the burst after them; further input waits meanwhile, as for storage work.
+    private func yieldTurn() {
+        guard let context else { return }
+        flush()
+        isSuspended = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            isSuspended = false
+            resumeInput()
         }
     }
 
