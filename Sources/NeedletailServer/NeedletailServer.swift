@@ -113,6 +113,13 @@ public final class NeedletailServer: Service {
                             try channel.syncOptions?.setOption(
                                 .writeBufferWaterMark, value: .init(low: outgoingLimit / 2, high: outgoingLimit))
                         }
+                        // At most 8 KiB per read and one read per loop turn: a client that
+                        // sends in bursts (a flooder whose rate limit lets it go) holds its
+                        // event loop, and the other thread's on a shared CPU, a short while
+                        // at a time, and its rate is checked after every read.
+                        try channel.syncOptions?.setOption(.maxMessagesPerRead, value: 1)
+                        try channel.syncOptions?.setOption(
+                            .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 8192))
                         if mode == .direct, let tls = context.tls {
                             try channel.pipeline.syncOperations.addHandler(ServerTLSHandler.make(context: tls.serverContext))
                         }
