@@ -79,9 +79,10 @@ extension Router {
     /// resource, RFC 6121 §8.5.3.2): a message for the full JID goes to the
     /// account's other resources or to offline storage, an IQ request is
     /// answered with `service-unavailable`, presence and answers are dropped. A
-    /// message sent to the bare JID went to the other resources of the highest
-    /// priority already; it is stored offline only when none is available.
-    func reroute(_ stanzas: [Stanza]) async {
+    /// message sent to the bare JID went to every available resource of the
+    /// highest priority (§8.5.2.1.1): the others get it now only if theirs is
+    /// lower than the ended session's, so none gets it twice.
+    func reroute(_ stanzas: [Stanza], endedPriority: Int8) async {
         for stanza in stanzas {
             guard let to = stanza.toAttribute.flatMap({ try? JID($0) }),
                   let from = stanza.fromAttribute.flatMap({ try? JID($0) }) else { continue }
@@ -89,7 +90,9 @@ extension Router {
             let origin: Requester? = isLocal(from) ? registry.session(for: from).map(Requester.init) : Requester(remote: from)
             switch decide(stanza, to: to, sender: from) {
             case .deliver(let sessions):
-                if to.isFull { deliver(stanza, from: from, to: sessions, bounceTo: origin) }
+                if to.isFull || sessions.allSatisfy({ $0.priority < endedPriority }) {
+                    deliver(stanza, from: from, to: sessions, bounceTo: origin)
+                }
             case .bounce(let error):
                 if let origin { bounce(stanza, error, to: origin) }
             case .undeliverable(let account):

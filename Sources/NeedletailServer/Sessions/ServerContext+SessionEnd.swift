@@ -9,7 +9,7 @@ extension ServerContext {
     /// unavailable resource (XEP-0198 §4). Stanzas that still arrive for it
     /// afterwards are routed the same way.
     func end(_ session: ClientSession, unacknowledged: [OutboundStanza], resumptionID: String?) {
-        session.end(undeliverable: undeliverableRoute(for: session))
+        session.end(undeliverable: undeliverableRoute(for: session, priority: session.priority))
         finish(session, unacknowledged: unacknowledged, resumptionID: resumptionID)
     }
 
@@ -17,7 +17,8 @@ extension ServerContext {
     /// with its resource, shutdown) ended it before a client came back; nothing
     /// happens if it has been resumed or ended meanwhile.
     func expire(_ session: ClientSession, generation: UInt64) {
-        let (ended, hibernation) = session.end(undeliverable: undeliverableRoute(for: session), ifGeneration: generation)
+        let route = undeliverableRoute(for: session, priority: session.priority)
+        let (ended, hibernation) = session.end(undeliverable: route, ifGeneration: generation)
         guard ended, var hibernation else { return }
         logger.info("a detached session ended without being resumed", metadata: [
             "xmpp.jid": "\(session.jid)", "unacknowledged": "\(hibernation.unacknowledged.count + hibernation.arrived.count)",
@@ -31,11 +32,13 @@ extension ServerContext {
             resumable.remove(id: resumptionID, of: session)
         }
         let router = self.router
+        // Read before the modules hear the session ended, which clears its presence.
+        let priority = session.priority
         background.run {
             // Stored before contacts hear the session went, so a client that
             // logs in again on that news finds every message waiting, in order.
             if !unacknowledged.isEmpty {
-                await router.reroute(OutboundStanza.stanzas(unacknowledged))
+                await router.reroute(OutboundStanza.stanzas(unacknowledged), endedPriority: priority)
             }
             for hook in router.modules.endedHooks {
                 await hook(session, router)
@@ -43,11 +46,13 @@ extension ServerContext {
         }
     }
 
-    private func undeliverableRoute(for session: ClientSession) -> UndeliverableStanzas {
+    /// Where stanzas still arriving for an ended session go; `priority` is the
+    /// session's while it was up, which decided who else got its messages.
+    private func undeliverableRoute(for session: ClientSession, priority: Int8) -> UndeliverableStanzas {
         let router = self.router
         let background = self.background
         return { items in
-            background.run { await router.reroute(OutboundStanza.stanzas(items)) }
+            background.run { await router.reroute(OutboundStanza.stanzas(items), endedPriority: priority) }
         }
     }
 }

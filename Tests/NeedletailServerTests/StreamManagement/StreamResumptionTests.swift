@@ -193,6 +193,33 @@ struct StreamResumptionTests {
         await restarted.stop()
     }
 
+    @Test(arguments: [(other: Int8(0), getsItAgain: true), (other: Int8(5), getsItAgain: false)])
+    func aBareJIDMessageNotAcknowledgedGoesToTheOtherResourcesOnlyIfTheyDidNotHaveIt(other: Int8, getsItAgain: Bool) async throws {
+        let (server, port) = try await streamManagementServer(accounts: ["juliet@example.com", "romeo@example.net"]) {
+            $0.modules.streamManagement.resumeTimeoutSeconds = 1
+        }
+        // Juliet's phone: priority 5, resumable, never acknowledges.
+        let (phone, _) = try await RawStream.authenticated(port: port, as: "juliet")
+        _ = try await phone.bind("phone")
+        try await phone.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/><presence><priority>5</priority></presence>")
+        _ = await phone.nextStreamManagement(named: "enabled")
+        let laptop = try await Online.connect(server, "juliet@example.com/laptop")
+        try await laptop.available(priority: other)
+        let romeo = try await server.connected("romeo@example.net")
+        try await romeo.send(Message(type: .chat, to: try JID("juliet@example.com"), body: "to the bare JID"))
+        _ = await phone.next { $0.name == "message" && $0.childText("body") == "to the bare JID" }
+        // RFC 6121 §8.5.2.1.1: the laptop got it too only if its priority is as high.
+        let first = await laptop.inbox.message(within: .milliseconds(500)) { $0.body == "to the bare JID" }
+        #expect((first != nil) == !getsItAgain)
+        await phone.close()
+        // The phone's session expires with the message unacknowledged.
+        let again = await laptop.inbox.message(within: .seconds(4)) { $0.body == "to the bare JID" }
+        #expect((again != nil) == getsItAgain, "once in all, on the laptop")
+        await laptop.close()
+        await romeo.close()
+        await server.stop()
+    }
+
     /// The resumption data of a client whose connection is still up: what it
     /// would hold had the network changed without either side noticing.
     static func resumableSnapshot(of client: XMPPClient, server: TestServer) async -> XMPPClient.ResumableSession? {
