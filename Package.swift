@@ -128,11 +128,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The `main` of the fuzz targets: libFuzzer's driver, or a replay of files.
+        .target(name: "FuzzDriver"),
         // libFuzzer entry point for the parser and JIDs. Built on its own with
-        // `-sanitize=fuzzer,address` (see .ci/run); libFuzzer supplies `main`.
+        // `-sanitize=fuzzer,address` (see .ci/run).
         .executableTarget(
             name: "XMPPCoreFuzz",
-            dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["FuzzDriver", "XMPPCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // libFuzzer entry point for c2s negotiation and stanza handling: client
         // bytes through the stream parser into the server's negotiation machine,
@@ -140,7 +142,7 @@ let package = Package(
         // sanitizer build stays small (see .ci/run).
         .executableTarget(
             name: "C2SFuzz",
-            dependencies: ["XMPPCore", "XMPPStreams", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["FuzzDriver", "XMPPCore", "XMPPStreams", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The load generator: real client sessions against any XMPP server.
         .executableTarget(
