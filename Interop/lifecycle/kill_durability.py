@@ -26,6 +26,8 @@ import time
 import xml.etree.ElementTree as ET
 
 from raw_client import CLIENT, SM, STREAMS, RawClient, StreamClosed, body_of, escape
+import checks
+from checks import check
 from server_process import ServerProcess
 
 MESSAGES_PER_ROUND = 500
@@ -33,16 +35,6 @@ MESSAGES_PER_ROUND = 500
 WINDOW = 120
 SKIPPED = 77
 STANZAS = {f"{{{CLIENT}}}message", f"{{{CLIENT}}}presence", f"{{{CLIENT}}}iq"}
-
-failures = 0
-
-
-def check(ok, text):
-    global failures
-    print(f"{'ok  ' if ok else 'FAIL'} {text}")
-    if not ok:
-        failures += 1
-    return ok
 
 
 class SMRefused(Exception):
@@ -305,7 +297,7 @@ def run(server, port, domain, password, rng, acks_by_ping):
     check_wal(os.path.join(workdir, "data", "needletail.sqlite"))
     server.signal(signal.SIGTERM)
     check(server.wait(10) == 0, "the server still exits with status 0 on SIGTERM after all that")
-    return 0 if failures == 0 else 1
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

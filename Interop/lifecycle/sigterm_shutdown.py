@@ -21,6 +21,8 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import unescape
 
 from raw_client import CLIENT, SM, STREAMS, RawClient, StreamClosed, body_of, escape, is_system_shutdown
+import checks
+from checks import check
 from server_process import ServerProcess
 
 # Messages each way just before the signal: enough that some are still being
@@ -33,16 +35,6 @@ EXIT_WITHIN_SECONDS = 10.0
 OFFLINE_BURST = 40
 # Messages to the client with stream management, confirmed before the signal.
 SM_BURST = 20
-
-failures = 0
-
-
-def check(ok, text):
-    global failures
-    print(f"{'ok  ' if ok else 'FAIL'} {text}")
-    if not ok:
-        failures += 1
-    return ok
 
 
 def read_to_close(client, timeout):
@@ -163,7 +155,7 @@ def main(binary, config, port, domain, password, workdir):
         return run(server, port, domain, password)
     finally:
         server.kill()
-        if failures:
+        if checks.failures:
             print("server log:")
             print(server.log_text())
 
@@ -290,7 +282,7 @@ def run(server, port, domain, password):
     server.signal(signal.SIGTERM)
     status = server.wait(EXIT_WITHIN_SECONDS)
     check(status == 0, f"the restarted server also exits with status 0 on SIGTERM (got {status})")
-    return 0 if failures == 0 else 1
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

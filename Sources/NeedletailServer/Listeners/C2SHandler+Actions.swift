@@ -67,9 +67,7 @@ extension C2SHandler {
                     suspend(until: work)
                 }
             } catch {
-                logger.warning("stream error", metadata: ["xmpp.error": "\(error)"])
-                closeReason = "stream error: \(error.condition.rawValue)"
-                closeWithError(error, header: nil)
+                closeForProtocolError(error)
             }
 
         case .nonza(let element):

@@ -95,6 +95,11 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// both (and the parser's buffers, the session) for the life of the process.
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        cancelTimers()
+    }
+
+    /// Nothing scheduled may act on a connection that has gone.
+    private func cancelTimers() {
         negotiationTimeout?.cancel()
         closeTimer?.cancel()
         keepalive?.cancel()
@@ -169,9 +174,7 @@ final class C2SHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        negotiationTimeout?.cancel()
-        closeTimer?.cancel()
-        keepalive?.cancel()
+        cancelTimers()
         // A stream that ended without a close from either side may be resumed.
         if isResumable {
             detachSession(reason: closeReason ?? "connection dropped")

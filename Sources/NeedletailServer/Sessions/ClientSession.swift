@@ -197,12 +197,6 @@ public final class ClientSession: Sendable {
 
     // MARK: Stream management
 
-    /// The connection the session writes to, while it has one.
-    var channel: (any Channel)? {
-        if case .connected(let channel, _) = link.withLock({ $0 }) { return channel }
-        return nil
-    }
-
     /// Stanzas for the session now pass through its handler's stream management
     /// (XEP-0198 `<enable/>`), each in order on the connection's loop.
     func manageDelivery() {
